@@ -1,0 +1,25 @@
+/**
+ * The frame every action's main runs in. Failures end the step with one `::error::` line and
+ * exit code 1 — no stack trace. This module deliberately does not import @actions/core: an input
+ * error must be reported without paying for loading it (see bench/startup).
+ */
+/** Escapes a workflow-command message exactly as @actions/core does. */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function reportError(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stdout.write(`::error::${escapeData(message)}\n`);
+  process.exitCode = 1;
+}
+
+/** Runs an action's main and turns any failure into one error line and exit code 1. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    reportError(error);
+  }
+}
+

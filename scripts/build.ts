@@ -1,0 +1,55 @@
+/**
+ * Bundles every action under actions/ (each folder with an index.ts; lib/ is shared code) with
+ * @vercel/ncc into <out>/<action>/. `--out DIR` builds elsewhere (the dist check builds into a
+ * temporary folder and compares); `--only a,b` builds some actions.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const nccCli = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js');
+
+/** Bundles that carry large dependencies are minified: @kubernetes/client-node is 19 MB unminified. */
+const MINIFIED = new Set(['blue-green-deploy']);
+
+export function actionNames(): string[] {
+  return readdirSync(join(root, 'actions'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, 'actions', entry.name, 'index.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function buildOne(name: string, outRoot: string): Promise<void> {
+  const out = join(outRoot, name);
+  rmSync(out, { recursive: true, force: true });
+  const args = [nccCli, 'build', join(root, 'actions', name, 'index.ts'), '-o', out, '--target', 'es2023', '--license', 'licenses.txt', '-q'];
+  if (MINIFIED.has(name)) args.push('-m');
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`ncc failed for ${name} (exit ${code})`))));
+  });
+}
+
+export async function build(outRoot: string, only?: string[]): Promise<string[]> {
+  const names = only ?? actionNames();
+  // Two at a time: the machines have two cores.
+  const queue = [...names];
+  const worker = async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) await buildOne(name, outRoot);
+  };
+  await Promise.all([worker(), worker()]);
+  return names;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf('--out');
+  const onlyAt = args.indexOf('--only');
+  const outRoot = resolve(outAt >= 0 ? args[outAt + 1] : join(root, 'dist'));
+  const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : undefined;
+  const started = Date.now();
+  const names = await build(outRoot, only);
+  console.log(`built ${names.join(', ')} into ${outRoot} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
