@@ -1,5 +1,3 @@
-import { runMain } from '../lib/action.js';
-import { readRequired } from '../lib/inputs.js';
-await runMain(async () => {
-  readRequired('url');
-});
+import { run } from './main.js';
+
+await run();

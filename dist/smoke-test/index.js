@@ -1,35 +1,178 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3734:
+/***/ 8176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ runMain)
+/* harmony export */   B2: () => (/* binding */ parseChecks),
+/* harmony export */   mZ: () => (/* binding */ checksFromUrls),
+/* harmony export */   xB: () => (/* binding */ judgeResponse)
 /* harmony export */ });
-/* unused harmony export reportError */
+/* unused harmony exports parseExpectStatus, statusMatches, formatStatus, parseBodyExpectation, valueAtPath */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8922);
 /**
- * The frame every action's main runs in. Failures end the step with one `::error::` line and
- * exit code 1 — no stack trace. This module deliberately does not import @actions/core: an input
- * error must be reported without paying for loading it (see bench/startup).
+ * The smoke-check format shared by smoke-test (`checks`) and blue-green-deploy (`checks`,
+ * `post-checks`): parsing with input errors, and judging one response. Light on purpose: it is
+ * loaded while inputs are validated, before anything heavy.
  */
-/** Escapes a workflow-command message exactly as @actions/core does. */
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+const KNOWN_KEYS = new Set(['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'expect-json', 'max-latency-ms', 'follow-redirects']);
+const DEFAULT_STATUS = [{ class: 2 }];
+/** `200`, `200,204`, `2xx,301`. */
+function parseExpectStatus(value) {
+    const parts = value.split(',').map((part) => part.trim());
+    const ranges = [];
+    for (const part of parts) {
+        if (/^[1-5]\d\d$/.test(part))
+            ranges.push({ code: Number(part) });
+        else if (/^[1-5]xx$/i.test(part))
+            ranges.push({ class: Number(part[0]) });
+        else
+            return undefined;
+    }
+    return ranges.length ? ranges : undefined;
 }
-function reportError(error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stdout.write(`::error::${escapeData(message)}\n`);
-    process.exitCode = 1;
+function statusMatches(status, ranges) {
+    return ranges.some((range) => (range.code !== undefined ? status === range.code : Math.floor(status / 100) === range.class));
 }
-/** Runs an action's main and turns any failure into one error line and exit code 1. */
-async function runMain(main) {
+function formatStatus(ranges) {
+    return ranges.map((range) => (range.code !== undefined ? String(range.code) : `${range.class}xx`)).join(',');
+}
+/** `/regex/flags` is a regular expression; anything else is a substring. */
+function parseBodyExpectation(value) {
+    const regex = value.match(/^\/(.+)\/([dgimsuvy]*)$/s);
+    if (!regex)
+        return { contains: value };
     try {
-        await main();
+        return { regex: new RegExp(regex[1], regex[2]) };
     }
-    catch (error) {
-        reportError(error);
+    catch {
+        return undefined;
     }
+}
+function isAbsolute(url) {
+    return /^https?:\/\//i.test(url);
+}
+/** A check for each plain URL of smoke-test's `url` input: GET, any 2xx. */
+function checksFromUrls(input, urls) {
+    return urls.map((url) => {
+        if (!isAbsolute(url))
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'must hold absolute http(s) URLs, one per line');
+        return { name: url, url, method: 'GET', headers: {}, expectStatus: DEFAULT_STATUS, followRedirects: true };
+    });
+}
+/** Validates a parsed YAML/JSON list of checks. Relative URLs need `hasBaseUrl`. */
+function parseChecks(input, document, hasBaseUrl) {
+    if (!Array.isArray(document) || document.length === 0)
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'must be a non-empty YAML or JSON list of checks');
+    return document.map((entry, index) => parseCheck(input, entry, index, hasBaseUrl));
+}
+function parseCheck(input, entry, index, hasBaseUrl) {
+    const where = `check ${index + 1}`;
+    const fail = (expected) => {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${where}: ${expected}`);
+    };
+    if (typeof entry === 'string')
+        entry = { url: entry };
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+        fail('must be a map with at least a url');
+    const spec = entry;
+    const unknown = Object.keys(spec).filter((key) => !KNOWN_KEYS.has(key));
+    if (unknown.length)
+        fail(`has unknown key(s) ${unknown.join(', ')}; known keys are ${[...KNOWN_KEYS].join(', ')}`);
+    const url = spec.url;
+    if (typeof url !== 'string' || !url.trim())
+        fail("needs a 'url'");
+    const trimmedUrl = url.trim();
+    if (!isAbsolute(trimmedUrl) && !hasBaseUrl)
+        fail(`has a relative url (${trimmedUrl}); give base-url or an absolute http(s) URL`);
+    const name = spec.name === undefined ? trimmedUrl : String(spec.name);
+    const method = spec.method === undefined ? 'GET' : String(spec.method).toUpperCase();
+    if (!/^[A-Z]+$/.test(method))
+        fail("'method' must be an HTTP method such as GET or POST");
+    const headers = {};
+    if (spec.headers !== undefined) {
+        if (!spec.headers || typeof spec.headers !== 'object' || Array.isArray(spec.headers))
+            fail("'headers' must be a map of header name to value");
+        for (const [key, value] of Object.entries(spec.headers))
+            headers[key] = String(value);
+    }
+    let body;
+    if (spec.body !== undefined)
+        body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    let expectStatus = DEFAULT_STATUS;
+    if (spec['expect-status'] !== undefined) {
+        expectStatus = parseExpectStatus(String(spec['expect-status'])) ?? fail("'expect-status' must look like 200, 200,204 or 2xx,301");
+    }
+    let expectBody;
+    if (spec['expect-body'] !== undefined) {
+        expectBody = parseBodyExpectation(String(spec['expect-body'])) ?? fail("'expect-body' is not a valid /regex/");
+    }
+    let expectJson;
+    if (spec['expect-json'] !== undefined) {
+        const value = spec['expect-json'];
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            fail("'expect-json' must be a map of dotted path to expected value");
+        expectJson = value;
+    }
+    let maxLatencyMs;
+    if (spec['max-latency-ms'] !== undefined) {
+        maxLatencyMs = Number(spec['max-latency-ms']);
+        if (!Number.isInteger(maxLatencyMs) || maxLatencyMs <= 0)
+            fail("'max-latency-ms' must be a positive whole number");
+    }
+    let followRedirects = true;
+    if (spec['follow-redirects'] !== undefined) {
+        if (typeof spec['follow-redirects'] !== 'boolean')
+            fail("'follow-redirects' must be true or false");
+        followRedirects = spec['follow-redirects'];
+    }
+    return { name, url: trimmedUrl, method, headers, body, expectStatus, expectBody, expectJson, maxLatencyMs, followRedirects };
+}
+/** The value at a dotted path (`data.items.0.id`); undefined when any step is missing. */
+function valueAtPath(document, path) {
+    let current = document;
+    for (const key of path.split('.')) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+function sameValue(actual, expected) {
+    return JSON.stringify(actual) === JSON.stringify(expected);
+}
+/** Why a response does not pass a check, or undefined when it does. */
+function judgeResponse(check, response) {
+    if (!statusMatches(response.status, check.expectStatus))
+        return `status ${response.status}, expected ${formatStatus(check.expectStatus)}`;
+    if (check.expectBody) {
+        const body = check.expectBody;
+        const ok = 'contains' in body ? response.body.includes(body.contains) : body.regex.test(response.body);
+        if ('regex' in body)
+            body.regex.lastIndex = 0;
+        if (!ok)
+            return 'contains' in body ? `body does not contain '${body.contains}'` : `body does not match ${body.regex}`;
+    }
+    if (check.expectJson) {
+        let document;
+        try {
+            document = JSON.parse(response.body);
+        }
+        catch {
+            return 'body is not JSON';
+        }
+        for (const [path, expected] of Object.entries(check.expectJson)) {
+            const actual = valueAtPath(document, path);
+            if (!sameValue(actual, expected))
+                return `${path} is ${JSON.stringify(actual) ?? 'missing'}, expected ${JSON.stringify(expected)}`;
+        }
+    }
+    if (check.maxLatencyMs !== undefined && response.latencyMs > check.maxLatencyMs) {
+        return `latency ${Math.round(response.latencyMs)} ms, above ${check.maxLatencyMs} ms`;
+    }
+    return undefined;
 }
 
 
@@ -41,10 +184,17 @@ async function runMain(main) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yu: () => (/* binding */ readRequired)
+  dz: () => (/* binding */ InputError),
+  Vf: () => (/* binding */ readBoolean),
+  u0: () => (/* binding */ readDocument),
+  $7: () => (/* binding */ readDuration),
+  JI: () => (/* binding */ readInteger),
+  Se: () => (/* binding */ readLines),
+  SX: () => (/* binding */ readPairs),
+  wo: () => (/* binding */ readUrl)
 });
 
-// UNUSED EXPORTS: InputError, inputVariable, parseDocument, parseDuration, parseInteger, parseUrl, readBoolean, readChoice, readDocument, readDuration, readInteger, readLines, readList, readPairs, readString, readUrl, splitList
+// UNUSED EXPORTS: inputVariable, parseDocument, parseDuration, parseInteger, parseUrl, readChoice, readList, readRequired, readString, splitList
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -81,8 +231,8 @@ function readRequired(name, env = process.env) {
         throw new InputError(name, 'is required');
     return value;
 }
-const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
 /** YAML 1.2 core schema booleans, as core.getBooleanInput; '' gives the fallback. */
 function readBoolean(name, fallback, env = process.env) {
     const value = readString(name, env);
@@ -202,13 +352,13 @@ function parseDocument(name, value, cwd = process.cwd()) {
     let source = 'inline YAML or JSON';
     if (!value.includes('\n') && DOCUMENT_FILE.test(value)) {
         const path = value.startsWith('/') ? value : `${cwd}/${value}`;
-        if (!existsSync(path))
+        if (!(0,external_node_fs_namespaceObject.existsSync)(path))
             throw new InputError(name, `names a file that does not exist: ${value}`);
-        text = readFileSync(path, 'utf8');
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
         source = `the file ${value}`;
     }
     try {
-        return parseYaml(text);
+        return (0,dist/* parse */.qg)(text);
     }
     catch (error) {
         const reason = error.message.split('\n')[0];
@@ -228,16 +378,105 @@ function readDocument(name, env = process.env, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3734);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8922);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2704);
 
-
-await (0,_lib_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runMain */ .V)(async () => {
-    (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readRequired */ .yu)('url');
-});
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+;// CONCATENATED MODULE: ./actions/lib/action.ts
+/**
+ * The frame every action's main runs in. Failures end the step with one `::error::` line and
+ * exit code 1 — no stack trace. This module deliberately does not import @actions/core: an input
+ * error must be reported without paying for loading it (see bench/startup).
+ */
+/** Escapes a workflow-command message exactly as @actions/core does. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function reportError(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stdout.write(`::error::${escapeData(message)}\n`);
+    process.exitCode = 1;
+}
+/** Runs an action's main and turns any failure into one error line and exit code 1. */
+async function runMain(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        reportError(error);
+    }
+}
+
+// EXTERNAL MODULE: ./actions/lib/check-spec.ts
+var check_spec = __nccwpck_require__(8176);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(8922);
+;// CONCATENATED MODULE: ./actions/smoke-test/inputs.ts
+/** smoke-test's inputs, read and validated before anything heavy is loaded. */
+
+
+function readSmokeInputs(env = process.env, cwd = process.cwd()) {
+    const baseUrl = (0,inputs/* readUrl */.wo)('base-url', env)?.toString();
+    const checks = [
+        ...(0,check_spec/* checksFromUrls */.mZ)('url', (0,inputs/* readLines */.Se)('url', env)),
+        ...(() => {
+            const document = (0,inputs/* readDocument */.u0)('checks', env, cwd);
+            return document === undefined ? [] : (0,check_spec/* parseChecks */.B2)('checks', document, baseUrl !== undefined);
+        })(),
+    ];
+    if (checks.length === 0)
+        throw new inputs/* InputError */.dz('url', "or input 'checks' is required: give one or more URLs, or a list of checks");
+    const timeoutMs = (0,inputs/* readDuration */.$7)('timeout', 10_000, env);
+    const deadlineMs = (0,inputs/* readDuration */.$7)('deadline', 300_000, env);
+    if (timeoutMs <= 0)
+        throw new inputs/* InputError */.dz('timeout', 'must be a duration above zero');
+    if (deadlineMs <= 0)
+        throw new inputs/* InputError */.dz('deadline', 'must be a duration above zero');
+    return {
+        checks,
+        baseUrl,
+        headers: Object.fromEntries((0,inputs/* readPairs */.SX)('headers', ':', env)),
+        attempts: (0,inputs/* readInteger */.JI)('attempts', 5, { min: 1, max: 100 }, env),
+        retryDelayMs: (0,inputs/* readDuration */.$7)('retry-delay', 2_000, env),
+        timeoutMs,
+        deadlineMs,
+        concurrency: (0,inputs/* readInteger */.JI)('concurrency', 8, { min: 1, max: 256 }, env),
+        failOnError: (0,inputs/* readBoolean */.Vf)('fail-on-error', true, env),
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/smoke-test/main.ts
+
+
+async function run() {
+    await runMain(async () => {
+        const inputs = readSmokeInputs();
+        const { executeSmokeTest } = await Promise.all(/* import() */[__nccwpck_require__.e(916), __nccwpck_require__.e(59)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8059));
+        await executeSmokeTest(inputs);
+    });
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
@@ -248,10 +487,276 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 3557:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -2904,7 +3409,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
@@ -8836,8 +9341,8 @@ exports.visitAsync = visitAsync;
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -8850,9 +9355,15 @@ exports.visitAsync = visitAsync;
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -8939,9 +9450,103 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -1,0 +1,107 @@
+/**
+ * The check engine: runs smoke checks concurrently, each with its own attempts and backoff, all
+ * under one deadline. Wall time is about the slowest check, not the sum.
+ */
+import type { Dispatcher } from 'undici';
+import { judgeResponse, type Check } from './check-spec.js';
+import { httpRequest, HttpError } from './http.js';
+import { backoffDelay, sleep as realSleep, type Random, type Sleep } from './retry.js';
+
+export interface CheckResult {
+  name: string;
+  url: string;
+  ok: boolean;
+  status: number | null;
+  attempts: number;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+export interface CheckRunOptions {
+  attempts: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  /** For the whole run; what still fails then, fails. */
+  deadlineMs: number;
+  concurrency: number;
+  /** Joined with relative check URLs. */
+  baseUrl?: string;
+  /** Sent with every check (a check's own headers win). */
+  headers?: Record<string, string>;
+  dispatcher?: Dispatcher;
+  sleep?: Sleep;
+  random?: Random;
+  /** Told of each finished check (progress lines). */
+  onResult?: (result: CheckResult) => void;
+}
+
+export interface CheckRun {
+  results: CheckResult[];
+  passed: boolean;
+  failed: number;
+  durationMs: number;
+}
+
+const RETRY_DELAY_CAP_MS = 30_000;
+
+export function resolveUrl(url: string, baseUrl?: string): string {
+  if (/^https?:\/\//i.test(url) || !baseUrl) return url;
+  return baseUrl.replace(/\/+$/, '') + '/' + url.replace(/^\/+/, '');
+}
+
+async function runOne(check: Check, options: CheckRunOptions, deadline: number): Promise<CheckResult> {
+  const url = resolveUrl(check.url, options.baseUrl);
+  const wait = options.sleep ?? realSleep;
+  const result: CheckResult = { name: check.name, url, ok: false, status: null, attempts: 0, latencyMs: null, error: null };
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    result.attempts = attempt;
+    try {
+      const response = await httpRequest(url, {
+        method: check.method,
+        headers: { ...options.headers, ...check.headers },
+        body: check.body,
+        timeoutMs: options.timeoutMs,
+        attempts: 1, // the check's own attempts are the retries
+        followRedirects: check.followRedirects,
+        dispatcher: options.dispatcher,
+        deadline,
+      });
+      result.status = response.status;
+      result.latencyMs = Math.round(response.latencyMs);
+      result.error = judgeResponse(check, response) ?? null;
+    } catch (error) {
+      result.status = null;
+      result.latencyMs = error instanceof HttpError ? Math.round(error.latencyMs) : null;
+      result.error = (error as Error).message;
+    }
+    if (!result.error) {
+      result.ok = true;
+      return result;
+    }
+    if (attempt === options.attempts) break;
+    const delay = backoffDelay(attempt, { baseMs: options.retryDelayMs, capMs: RETRY_DELAY_CAP_MS, jitter: 'equal' }, options.random);
+    if (Date.now() + delay >= deadline) {
+      result.error += ' (deadline reached)';
+      break;
+    }
+    await wait(delay);
+  }
+  return result;
+}
+
+export async function runChecks(checks: Check[], options: CheckRunOptions): Promise<CheckRun> {
+  const started = performance.now();
+  const deadline = Date.now() + options.deadlineMs;
+  const results: CheckResult[] = new Array(checks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < checks.length) {
+      const index = next++;
+      results[index] = await runOne(checks[index], options, deadline);
+      options.onResult?.(results[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, checks.length)) }, worker));
+  const failed = results.filter((result) => !result.ok).length;
+  return { results, passed: failed === 0, failed, durationMs: Math.round(performance.now() - started) };
+}

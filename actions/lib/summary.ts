@@ -1,0 +1,26 @@
+/** Job summary helpers: Markdown built as plain strings (readable in a terminal too), written once. */
+import { summary } from '@actions/core';
+
+/** A table cell: pipes escaped, line breaks kept as <br>. */
+export function cell(value: unknown): string {
+  return String(value ?? '')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+}
+
+export function table(headers: string[], rows: unknown[][]): string {
+  const lines = [`| ${headers.map(cell).join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function link(text: string, url: string | undefined): string {
+  return url ? `[${text.replace(/[[\]]/g, '\\$&')}](${url})` : text;
+}
+
+/** Appends Markdown sections to the step summary (no-op outside a runner). */
+export async function writeSummary(...sections: string[]): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await summary.addRaw(sections.filter(Boolean).join('\n\n') + '\n', true).write();
+}

@@ -1,0 +1,52 @@
+/** smoke-test's inputs, read and validated before anything heavy is loaded. */
+import { checksFromUrls, parseChecks, type Check } from '../lib/check-spec.js';
+import {
+  InputError,
+  readBoolean,
+  readDocument,
+  readDuration,
+  readInteger,
+  readLines,
+  readPairs,
+  readUrl,
+  type Env,
+} from '../lib/inputs.js';
+
+export interface SmokeInputs {
+  checks: Check[];
+  baseUrl?: string;
+  headers: Record<string, string>;
+  attempts: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  deadlineMs: number;
+  concurrency: number;
+  failOnError: boolean;
+}
+
+export function readSmokeInputs(env: Env = process.env, cwd = process.cwd()): SmokeInputs {
+  const baseUrl = readUrl('base-url', env)?.toString();
+  const checks = [
+    ...checksFromUrls('url', readLines('url', env)),
+    ...(() => {
+      const document = readDocument('checks', env, cwd);
+      return document === undefined ? [] : parseChecks('checks', document, baseUrl !== undefined);
+    })(),
+  ];
+  if (checks.length === 0) throw new InputError('url', "or input 'checks' is required: give one or more URLs, or a list of checks");
+  const timeoutMs = readDuration('timeout', 10_000, env);
+  const deadlineMs = readDuration('deadline', 300_000, env);
+  if (timeoutMs <= 0) throw new InputError('timeout', 'must be a duration above zero');
+  if (deadlineMs <= 0) throw new InputError('deadline', 'must be a duration above zero');
+  return {
+    checks,
+    baseUrl,
+    headers: Object.fromEntries(readPairs('headers', ':', env)),
+    attempts: readInteger('attempts', 5, { min: 1, max: 100 }, env),
+    retryDelayMs: readDuration('retry-delay', 2_000, env),
+    timeoutMs,
+    deadlineMs,
+    concurrency: readInteger('concurrency', 8, { min: 1, max: 256 }, env),
+    failOnError: readBoolean('fail-on-error', true, env),
+  };
+}

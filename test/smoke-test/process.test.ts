@@ -1,0 +1,80 @@
+/** smoke-test's committed bundle, run as the runner runs it, against real local HTTP servers. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findLeaks } from '../../runner/index.js';
+import { runStep } from '../harness.js';
+import { refusedUrl, startHttpTarget, type HttpTarget } from '../servers/http-target/server.js';
+
+let target: HttpTarget;
+beforeAll(async () => (target = await startHttpTarget('v3')));
+afterAll(() => target.stop());
+
+const fast = { attempts: '2', 'retry-delay': '50ms', timeout: '500ms' };
+
+test('URLs and a checks file pass: outputs, summary, exit 0', async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'smoke-ws-'));
+  writeFileSync(join(workspace, 'checks.yml'), `- name: version\n  url: /json\n  expect-json:\n    version: v3\n    data.items.0.id: 1\n- name: health\n  url: /healthz\n  expect-body: /ok v\\d/\n`);
+  const r = await runStep('smoke-test', {
+    workspace,
+    inputs: { ...fast, url: `${target.url}/ok\n${target.url}/redirect`, checks: 'checks.yml', 'base-url': target.url },
+  });
+  expect(r.errors).toEqual([]);
+  expect(r.exitCode).toBe(0);
+  expect(r.outputs).toMatchObject({ passed: 'true', total: '4', failed: '0' });
+  expect(Number(r.outputs['duration-ms'])).toBeGreaterThanOrEqual(0);
+  const results = JSON.parse(r.outputs.results);
+  expect(results.map((x: { name: string; ok: boolean; status: number; attempts: number }) => [x.name, x.ok, x.status, x.attempts])).toEqual([
+    [`${target.url}/ok`, true, 200, 1],
+    [`${target.url}/redirect`, true, 200, 1],
+    ['version', true, 200, 1],
+    ['health', true, 200, 1],
+  ]);
+  expect(Object.keys(results[0]).sort()).toEqual(['attempts', 'error', 'latencyMs', 'name', 'ok', 'status', 'url']);
+  expect(r.summary).toContain('### ✅ Smoke test passed: 4 checks');
+  expect(r.summary).toContain('| ✅ | version | ' + `${target.url}/json | 200 |`);
+});
+
+test('a failing check fails the step with one error line naming it', async () => {
+  const refused = await refusedUrl();
+  const r = await runStep('smoke-test', { inputs: { ...fast, url: `${target.url}/ok\n${target.url}/status/502\n${refused}/` } });
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual([`2 of 3 smoke checks failed: ${target.url}/status/502 (status 502, expected 2xx); ${refused}/ (connection refused)`]);
+  expect(r.outputs).toMatchObject({ passed: 'false', total: '3', failed: '2' });
+  expect(r.summary).toContain('### ❌ Smoke test failed: 2 of 3 checks');
+  expect(r.stderr).toBe('');
+});
+
+test('fail-on-error false reports the failure as a warning and exits 0', async () => {
+  const r = await runStep('smoke-test', { inputs: { ...fast, url: `${target.url}/status/500`, 'fail-on-error': 'false' } });
+  expect(r.exitCode).toBe(0);
+  expect(r.outputs.passed).toBe('false');
+  expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([`1 of 1 smoke checks failed: ${target.url}/status/500 (status 500, expected 2xx)`]);
+});
+
+test('header values are sent, masked before any log line, and never shown', async () => {
+  const secret = 'Bearer sk-live-4f9a2c7e';
+  const before = target.requests.length;
+  const r = await runStep('smoke-test', { inputs: { url: `${target.url}/echo`, headers: `Authorization: ${secret}` } });
+  expect(r.exitCode).toBe(0);
+  expect(target.requests[before].headers.authorization).toBe(secret);
+  expect(findLeaks(r.stdout + r.stderr, [secret])).toEqual([]);
+  expect(r.log + r.summary + JSON.stringify(r.outputs)).not.toContain(secret);
+  expect(r.masks).toContain(secret);
+});
+
+test.each([
+  [{}, "Input 'url' or input 'checks' is required: give one or more URLs, or a list of checks"],
+  [{ url: 'not-a-url' }, "Input 'url' must hold absolute http(s) URLs, one per line"],
+  [{ url: 'http://127.0.0.1:1/', attempts: 'many' }, "Input 'attempts' must be a whole number from 1 to 100"],
+  [{ url: 'http://127.0.0.1:1/', 'retry-delay': '2 seconds' }, "Input 'retry-delay' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'"],
+  [{ checks: '- url: /x' }, "Input 'checks' check 1: has a relative url (/x); give base-url or an absolute http(s) URL"],
+  [{ checks: '- url: http://127.0.0.1:1/\n  expect-status: ok' }, "Input 'checks' check 1: 'expect-status' must look like 200, 200,204 or 2xx,301"],
+  [{ url: 'http://127.0.0.1:1/', 'fail-on-error': 'nope' }, "Input 'fail-on-error' must be true or false"],
+])('bad input %p → one error line, exit 1, no stack trace', async (inputs, message) => {
+  const r = await runStep('smoke-test', { inputs });
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual([message]);
+  expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toBe('');
+});
