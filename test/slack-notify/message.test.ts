@@ -1,0 +1,86 @@
+import { readRunContext } from '../../actions/lib/run-context.js';
+import { readSlackInputs } from '../../actions/slack-notify/inputs.js';
+import { applyLimits, buildDefaultMessage, escapeMrkdwn, truncate, LIMITS, type SlackMessage } from '../../actions/slack-notify/message.js';
+import { substitutePlaceholders } from '../../actions/slack-notify/template.js';
+import { join } from 'node:path';
+import { repoRoot } from '../harness.js';
+
+const inputs = (values: Record<string, string>) =>
+  readSlackInputs(Object.fromEntries(Object.entries({ 'webhook-url': 'https://hooks.example/services/T/B/x', ...values }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])));
+
+const context = (event: string, eventName: string, extra: Record<string, string> = {}) =>
+  readRunContext({
+    GITHUB_EVENT_PATH: join(repoRoot, 'test', 'fixtures', 'events', `${event}.json`),
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_REPOSITORY: 'sunday/app',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: 'Deploy',
+    GITHUB_RUN_ID: '42',
+    GITHUB_RUN_NUMBER: '7',
+    ...extra,
+  });
+
+const allText = (message: SlackMessage) => JSON.stringify(message);
+
+describe('default message', () => {
+  test('built from the run: title, coloured attachment, commit link, actor, run link, push commit message', () => {
+    const message = buildDefaultMessage(inputs({ status: 'success', environment: 'production', version: 'v1.2.3', url: 'https://sunday.com' }), context('push-main', 'push'));
+    expect(message.text).toBe('✅ Deploy success · sunday/app@main');
+    expect(message.attachments?.[0].color).toBe('#2EB67D');
+    const blocks = message.attachments![0].blocks!;
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '✅ Deploy success · sunday/app@main', emoji: true } });
+    const text = allText(message);
+    expect(text).toContain('<https://github.com/sunday/app/commit/0123456789abcdef0123456789abcdef01234567|0123456>');
+    expect(text).toContain('*Actor*\\noctocat');
+    expect(text).toContain('*Environment*\\nproduction');
+    expect(text).toContain('<https://github.com/sunday/app/actions/runs/42|Deploy #7>');
+    expect(text).toContain('"url":"https://sunday.com"');
+    expect(text).toContain('Commit: ');
+  });
+
+  test('the pull request title on pull_request, the tag on release', () => {
+    expect(allText(buildDefaultMessage(inputs({}), context('pull_request-opened', 'pull_request')))).toContain('Pull request <https://github.com/Codertocat/Hello-World/pull/2|#2 Update the README with new information.>');
+    expect(allText(buildDefaultMessage(inputs({}), context('release-published', 'release')))).toContain('Release <');
+    expect(allText(buildDefaultMessage(inputs({}), context('push-tag-v1.2.3', 'push', { GITHUB_REF_NAME: 'v1.2.3', GITHUB_REF_TYPE: 'tag' })))).toContain('Tag v1.2.3');
+  });
+
+  test('the mention is added only on failure', () => {
+    const failure = buildDefaultMessage(inputs({ status: 'failure', 'mention-on-failure': '<!subteam^S123>' }), context('push-main', 'push'));
+    expect(failure.text).toBe('<!subteam^S123> ❌ Deploy failure · sunday/app@main');
+    const success = buildDefaultMessage(inputs({ status: 'success', 'mention-on-failure': '<!subteam^S123>' }), context('push-main', 'push'));
+    expect(allText(success)).not.toContain('subteam');
+  });
+
+  test('run text is escaped so a commit message cannot inject links or mentions', () => {
+    expect(escapeMrkdwn('fix <!channel> & <http://x|y>')).toBe('fix &lt;!channel&gt; &amp; &lt;http://x|y&gt;');
+  });
+
+  test("Slack's limits are kept by truncation", () => {
+    const long = buildDefaultMessage(inputs({ status: 'success', title: 'x'.repeat(400), message: 'm'.repeat(5000), fields: Array.from({ length: 25 }, (_, i) => `K${i}: v`).join('\n') }), context('push-main', 'push'));
+    const limited = applyLimits(long);
+    const blocks = limited.attachments![0].blocks!;
+    expect(Array.from(blocks[0].text.text as string)).toHaveLength(LIMITS.header);
+    expect((blocks[0].text.text as string).endsWith('…')).toBe(true);
+    expect(Array.from(blocks[1].text.text as string)).toHaveLength(LIMITS.sectionText);
+    expect(blocks.filter((b) => b.fields).every((b) => b.fields.length <= 10)).toBe(true);
+    const many = applyLimits({ text: 't', blocks: Array.from({ length: 70 }, () => ({ type: 'divider' })) });
+    expect(many.blocks).toHaveLength(50);
+    expect(truncate('🚀🚀🚀', 2)).toBe('🚀…');
+  });
+});
+
+describe('payload placeholders', () => {
+  test('substituted into string values after parsing, so quotes and newlines stay data', () => {
+    const env = { GITHUB_SHA: 'abc123', COMMIT_MESSAGE: 'fix "quotes"\nand newlines', 'INPUT_STATUS': 'failure' };
+    const payload = { text: 'Deploy {{ inputs.status }} at {{github.sha}}', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '{{ env.COMMIT_MESSAGE }}' } }] };
+    expect(substitutePlaceholders(payload, env)).toEqual({
+      text: 'Deploy failure at abc123',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'fix "quotes"\nand newlines' } }],
+    });
+    expect(() => substitutePlaceholders('{{ github.nope }}', {})).toThrow("Input 'payload' uses {{ github.nope }}, which this job does not have (no GITHUB_NOPE)");
+  });
+});
