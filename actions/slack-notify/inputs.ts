@@ -75,7 +75,7 @@ function readTransport(env: Env): Transport {
   return { kind: 'api', token, channel, apiUrl, threadTs, updateTs };
 }
 
-export function readSlackInputs(env: Env = process.env, cwd = process.cwd()): SlackInputs {
+export async function readSlackInputs(env: Env = process.env, cwd = process.cwd()): Promise<SlackInputs> {
   const transport = readTransport(env);
   const statusText = readString('status', env);
   const status = statusText ? readChoice('status', STATUSES, 'success', env) : undefined;
@@ -85,7 +85,7 @@ export function readSlackInputs(env: Env = process.env, cwd = process.cwd()): Sl
   let payload: Record<string, unknown> | undefined;
   const payloadText = readString('payload', env);
   if (payloadText) {
-    const document = parseDocument('payload', payloadText, cwd);
+    const document = await parseDocument('payload', payloadText, cwd);
     if (!document || typeof document !== 'object' || Array.isArray(document)) {
       throw new InputError('payload', 'must be a Slack message object (with text, blocks or attachments)');
     }

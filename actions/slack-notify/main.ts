@@ -3,7 +3,7 @@ import { readSlackInputs } from './inputs.js';
 
 export async function run(): Promise<void> {
   await runMain(async () => {
-    const inputs = readSlackInputs();
+    const inputs = await readSlackInputs();
     const { executeSlackNotify } = await import('./execute.js');
     await executeSlackNotify(inputs);
   });

@@ -24,14 +24,12 @@ export interface SmokeInputs {
   failOnError: boolean;
 }
 
-export function readSmokeInputs(env: Env = process.env, cwd = process.cwd()): SmokeInputs {
+export async function readSmokeInputs(env: Env = process.env, cwd = process.cwd()): Promise<SmokeInputs> {
   const baseUrl = readUrl('base-url', env)?.toString();
+  const document = await readDocument('checks', env, cwd);
   const checks = [
     ...checksFromUrls('url', readLines('url', env)),
-    ...(() => {
-      const document = readDocument('checks', env, cwd);
-      return document === undefined ? [] : parseChecks('checks', document, baseUrl !== undefined);
-    })(),
+    ...(document === undefined ? [] : parseChecks('checks', document, baseUrl !== undefined)),
   ];
   if (checks.length === 0) throw new InputError('url', "or input 'checks' is required: give one or more URLs, or a list of checks");
   const timeoutMs = readDuration('timeout', 10_000, env);

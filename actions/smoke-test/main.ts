@@ -3,7 +3,7 @@ import { readSmokeInputs } from './inputs.js';
 
 export async function run(): Promise<void> {
   await runMain(async () => {
-    const inputs = readSmokeInputs();
+    const inputs = await readSmokeInputs();
     const { executeSmokeTest } = await import('./execute.js');
     await executeSmokeTest(inputs);
   });

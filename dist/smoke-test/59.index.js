@@ -16,7 +16,7 @@ var core = __webpack_require__(6421);
 // EXTERNAL MODULE: ./actions/lib/check-spec.ts
 var check_spec = __webpack_require__(8176);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(4371);
+var undici = __webpack_require__(6752);
 ;// CONCATENATED MODULE: ./actions/lib/retry.ts
 /** Backoff shared by every retry loop of the suite: HTTP requests, smoke checks, STS calls. */
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));

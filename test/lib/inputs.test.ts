@@ -81,13 +81,13 @@ describe('input readers', () => {
     }
   });
 
-  test('documents: inline YAML, inline JSON, or a file', () => {
+  test('documents: inline YAML, inline JSON, or a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inputs-'));
     writeFileSync(join(dir, 'checks.yml'), '- url: /healthz\n');
-    expect(readDocument('checks', env({ checks: '- url: /a\n- url: /b' }))).toEqual([{ url: '/a' }, { url: '/b' }]);
-    expect(readDocument('checks', env({ checks: '[{"url": "/a"}]' }))).toEqual([{ url: '/a' }]);
-    expect(readDocument('checks', env({ checks: 'checks.yml' }), dir)).toEqual([{ url: '/healthz' }]);
-    expect(() => readDocument('checks', env({ checks: 'missing.yaml' }), dir)).toThrow("Input 'checks' names a file that does not exist: missing.yaml");
-    expect(() => readDocument('checks', env({ checks: '- a: [' }))).toThrow(/^Input 'checks' must be valid YAML or JSON \(inline YAML or JSON: /);
+    await expect(readDocument('checks', env({ checks: '- url: /a\n- url: /b' }))).resolves.toEqual([{ url: '/a' }, { url: '/b' }]);
+    await expect(readDocument('checks', env({ checks: '[{"url": "/a"}]' }))).resolves.toEqual([{ url: '/a' }]);
+    await expect(readDocument('checks', env({ checks: 'checks.yml' }), dir)).resolves.toEqual([{ url: '/healthz' }]);
+    await expect(readDocument('checks', env({ checks: 'missing.yaml' }), dir)).rejects.toThrow("Input 'checks' names a file that does not exist: missing.yaml");
+    await expect(readDocument('checks', env({ checks: '- a: [' }))).rejects.toThrow(/^Input 'checks' must be valid YAML or JSON \(inline YAML or JSON: /);
   });
 });

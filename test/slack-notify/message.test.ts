@@ -27,8 +27,8 @@ const context = (event: string, eventName: string, extra: Record<string, string>
 const allText = (message: SlackMessage) => JSON.stringify(message);
 
 describe('default message', () => {
-  test('built from the run: title, coloured attachment, commit link, actor, run link, push commit message', () => {
-    const message = buildDefaultMessage(inputs({ status: 'success', environment: 'production', version: 'v1.2.3', url: 'https://sunday.com' }), context('push-main', 'push'));
+  test('built from the run: title, coloured attachment, commit link, actor, run link, push commit message', async () => {
+    const message = buildDefaultMessage(await inputs({ status: 'success', environment: 'production', version: 'v1.2.3', url: 'https://sunday.com' }), context('push-main', 'push'));
     expect(message.text).toBe('✅ Deploy success · sunday/app@main');
     expect(message.attachments?.[0].color).toBe('#2EB67D');
     const blocks = message.attachments![0].blocks!;
@@ -42,25 +42,25 @@ describe('default message', () => {
     expect(text).toContain('Commit: ');
   });
 
-  test('the pull request title on pull_request, the tag on release', () => {
-    expect(allText(buildDefaultMessage(inputs({}), context('pull_request-opened', 'pull_request')))).toContain('Pull request <https://github.com/Codertocat/Hello-World/pull/2|#2 Update the README with new information.>');
-    expect(allText(buildDefaultMessage(inputs({}), context('release-published', 'release')))).toContain('Release <');
-    expect(allText(buildDefaultMessage(inputs({}), context('push-tag-v1.2.3', 'push', { GITHUB_REF_NAME: 'v1.2.3', GITHUB_REF_TYPE: 'tag' })))).toContain('Tag v1.2.3');
+  test('the pull request title on pull_request, the tag on release', async () => {
+    expect(allText(buildDefaultMessage(await inputs({}), context('pull_request-opened', 'pull_request')))).toContain('Pull request <https://github.com/Codertocat/Hello-World/pull/2|#2 Update the README with new information.>');
+    expect(allText(buildDefaultMessage(await inputs({}), context('release-published', 'release')))).toContain('Release <');
+    expect(allText(buildDefaultMessage(await inputs({}), context('push-tag-v1.2.3', 'push', { GITHUB_REF_NAME: 'v1.2.3', GITHUB_REF_TYPE: 'tag' })))).toContain('Tag v1.2.3');
   });
 
-  test('the mention is added only on failure', () => {
-    const failure = buildDefaultMessage(inputs({ status: 'failure', 'mention-on-failure': '<!subteam^S123>' }), context('push-main', 'push'));
+  test('the mention is added only on failure', async () => {
+    const failure = buildDefaultMessage(await inputs({ status: 'failure', 'mention-on-failure': '<!subteam^S123>' }), context('push-main', 'push'));
     expect(failure.text).toBe('<!subteam^S123> ❌ Deploy failure · sunday/app@main');
-    const success = buildDefaultMessage(inputs({ status: 'success', 'mention-on-failure': '<!subteam^S123>' }), context('push-main', 'push'));
+    const success = buildDefaultMessage(await inputs({ status: 'success', 'mention-on-failure': '<!subteam^S123>' }), context('push-main', 'push'));
     expect(allText(success)).not.toContain('subteam');
   });
 
-  test('run text is escaped so a commit message cannot inject links or mentions', () => {
+  test('run text is escaped so a commit message cannot inject links or mentions', async () => {
     expect(escapeMrkdwn('fix <!channel> & <http://x|y>')).toBe('fix &lt;!channel&gt; &amp; &lt;http://x|y&gt;');
   });
 
-  test("Slack's limits are kept by truncation", () => {
-    const long = buildDefaultMessage(inputs({ status: 'success', title: 'x'.repeat(400), message: 'm'.repeat(5000), fields: Array.from({ length: 25 }, (_, i) => `K${i}: v`).join('\n') }), context('push-main', 'push'));
+  test("Slack's limits are kept by truncation", async () => {
+    const long = buildDefaultMessage(await inputs({ status: 'success', title: 'x'.repeat(400), message: 'm'.repeat(5000), fields: Array.from({ length: 25 }, (_, i) => `K${i}: v`).join('\n') }), context('push-main', 'push'));
     const limited = applyLimits(long);
     const blocks = limited.attachments![0].blocks!;
     expect(Array.from(blocks[0].text.text as string)).toHaveLength(LIMITS.header);
@@ -74,7 +74,7 @@ describe('default message', () => {
 });
 
 describe('payload placeholders', () => {
-  test('substituted into string values after parsing, so quotes and newlines stay data', () => {
+  test('substituted into string values after parsing, so quotes and newlines stay data', async () => {
     const env = { GITHUB_SHA: 'abc123', COMMIT_MESSAGE: 'fix "quotes"\nand newlines', 'INPUT_STATUS': 'failure' };
     const payload = { text: 'Deploy {{ inputs.status }} at {{github.sha}}', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '{{ env.COMMIT_MESSAGE }}' } }] };
     expect(substitutePlaceholders(payload, env)).toEqual({
