@@ -1,0 +1,198 @@
+/**
+ * Runs every release check and collects every reason to stop (never only the first), with what the
+ * job summary and the outputs need. The outside world (git, the Checks API) is passed in.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { findSection } from './changelog.js';
+import { commitOfTag, earlierReleases, HistoryError, judgeIncrease, listFiles, readHistory, type Git } from './history.js';
+import { checkReason, judgeRequiredChecks, type ListCheckRuns, type RequiredCheck } from './required-checks.js';
+import type { StubPattern } from './stub-pattern.js';
+import { findStubsInText, isBinary, selectFiles, type StubMatch } from './stubs.js';
+import { checkVersionFile, parseTag, type ReleaseVersion } from './version.js';
+
+export interface ReleaseOptions {
+  tag: string;
+  tagPrefix: string;
+  versionFiles: string[];
+  changelog: string;
+  requireChangelog: boolean;
+  requireIncrease: boolean;
+  allowPrerelease: boolean;
+  stubPatterns: StubPattern[];
+  stubPaths: string[];
+  requiredChecks: string[];
+  workspace: string;
+  /** The commit to ask the Checks API about when the tag is not in the local repository. */
+  eventSha?: string;
+}
+
+export interface Dependencies {
+  git: Git;
+  /** Needed only when `requiredChecks` is not empty. */
+  listCheckRuns?: ListCheckRuns;
+}
+
+export type CheckName = 'version-files' | 'changelog' | 'increase' | 'prerelease' | 'stubs' | 'required-checks';
+
+export interface CheckOutcome {
+  check: CheckName;
+  /** `skipped` when the inputs turn the check off. */
+  result: 'passed' | 'failed' | 'skipped';
+  /** One line for the summary table. */
+  detail: string;
+  reasons: string[];
+}
+
+export interface Verdict {
+  tag: string;
+  release: ReleaseVersion;
+  previousVersion: string;
+  releaseNotes: string;
+  outcomes: CheckOutcome[];
+  stubMatches: StubMatch[];
+  requiredChecks: RequiredCheck[];
+  /** Every reason to stop, in check order; empty when the release may go on. */
+  reasons: string[];
+}
+
+/** Stub matches listed one by one in the error; the summary lists more. */
+export const MAX_STUB_REASONS = 50;
+
+export class TagError extends Error {}
+
+const outcome = (check: CheckName, reasons: string[], passedDetail: string, failedDetail = `${reasons.length} problem(s)`): CheckOutcome => ({
+  check,
+  result: reasons.length ? 'failed' : 'passed',
+  detail: reasons.length ? failedDetail : passedDetail,
+  reasons,
+});
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw error;
+  }
+}
+
+async function checkVersionFiles(options: ReleaseOptions, version: string): Promise<CheckOutcome> {
+  if (!options.versionFiles.length) return { check: 'version-files', result: 'skipped', detail: 'no version files given', reasons: [] };
+  const reasons: string[] = [];
+  for (const path of options.versionFiles) {
+    const reason = checkVersionFile(path, await readText(join(options.workspace, path)), version);
+    if (reason) reasons.push(reason);
+  }
+  return outcome('version-files', reasons, `${options.versionFiles.join(', ')}: ${version}`);
+}
+
+async function checkChangelog(options: ReleaseOptions, version: string): Promise<{ outcome: CheckOutcome; notes: string }> {
+  const text = options.changelog ? await readText(join(options.workspace, options.changelog)) : undefined;
+  const section = text === undefined ? undefined : findSection(text, version, options.tagPrefix);
+  const notes = section?.body ?? '';
+  if (!options.requireChangelog) {
+    const detail = section ? `not required; notes from line ${section.line}` : 'not required';
+    return { outcome: { check: 'changelog', result: 'skipped', detail, reasons: [] }, notes };
+  }
+  const reasons =
+    text === undefined
+      ? [`${options.changelog} does not exist (set require-changelog: false to release without one)`]
+      : section
+        ? []
+        : [`${options.changelog} has no section for ${version} (expected a heading such as '## [${version}] - YYYY-MM-DD' or '## ${version}')`];
+  return { outcome: outcome('changelog', reasons, `${options.changelog} line ${section?.line}: ${section?.heading}`, 'no section'), notes };
+}
+
+async function checkIncrease(options: ReleaseOptions, version: string, git: Git): Promise<{ outcome: CheckOutcome; previous: string }> {
+  if (!options.requireIncrease) {
+    // Best effort for the output: the tags that happen to be here, no fetch, never a failure.
+    const history = await readHistory(git, options.tagPrefix, options.tag, false).catch(() => undefined);
+    const previous = history ? (earlierReleases(history.tags, options.tagPrefix, options.tag)[0] ?? '') : '';
+    return { outcome: { check: 'increase', result: 'skipped', detail: 'not required', reasons: [] }, previous };
+  }
+  try {
+    const history = await readHistory(git, options.tagPrefix, options.tag);
+    const verdict = judgeIncrease(version, earlierReleases(history.tags, options.tagPrefix, options.tag), options.tagPrefix);
+    const fetched = history.fetched ? ' (tags fetched from origin)' : '';
+    const passed = verdict.previous ? `${version} > ${verdict.previous}${fetched}` : `first release${fetched}`;
+    return { outcome: outcome('increase', verdict.reason ? [verdict.reason] : [], passed, `${version} ≤ ${verdict.previous}`), previous: verdict.previous };
+  } catch (error) {
+    if (!(error instanceof HistoryError)) throw error;
+    const reason = `cannot tell whether ${version} is greater than every earlier release: ${error.message}`;
+    return { outcome: outcome('increase', [reason], '', 'history not available'), previous: '' };
+  }
+}
+
+function checkPrerelease(options: ReleaseOptions, release: ReleaseVersion): CheckOutcome {
+  if (options.allowPrerelease) return { check: 'prerelease', result: 'skipped', detail: release.isPrerelease ? `prerelease ${release.prerelease} allowed` : 'allowed', reasons: [] };
+  const reasons = release.isPrerelease ? [`${release.version} is a prerelease (${release.prerelease}) and allow-prerelease is false`] : [];
+  return outcome('prerelease', reasons, 'not a prerelease', `prerelease ${release.prerelease}`);
+}
+
+/** Every file under the workspace, relative with `/`, skipping `.git` and `node_modules`. */
+async function walk(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .filter((path) => !/(^|\/)(\.git|node_modules)\//.test(path));
+}
+
+async function checkStubs(options: ReleaseOptions, git: Git): Promise<{ outcome: CheckOutcome; matches: StubMatch[] }> {
+  if (!options.stubPatterns.length || !options.stubPaths.length) {
+    return { outcome: { check: 'stubs', result: 'skipped', detail: 'no stub patterns or paths given', reasons: [] }, matches: [] };
+  }
+  const files = selectFiles((await listFiles(git)) ?? (await walk(options.workspace)), options.stubPaths).sort();
+  const matches: StubMatch[] = [];
+  for (const file of files) {
+    const content = await readFile(join(options.workspace, file)).catch(() => undefined);
+    if (!content || isBinary(content)) continue;
+    matches.push(...findStubsInText(file, content.toString('utf8'), options.stubPatterns));
+  }
+  const reasons = matches.slice(0, MAX_STUB_REASONS).map((m) => `stub marker '${m.pattern}' at ${m.file}:${m.line}: ${m.text}`);
+  if (matches.length > MAX_STUB_REASONS) reasons.push(`… and ${matches.length - MAX_STUB_REASONS} more stub markers (listed in the job summary)`);
+  const detail = `${files.length} file(s) searched`;
+  return { outcome: outcome('stubs', reasons, `${detail}, no match`, `${matches.length} match(es) in ${new Set(matches.map((m) => m.file)).size} file(s)`), matches };
+}
+
+async function checkRequired(options: ReleaseOptions, deps: Dependencies): Promise<{ outcome: CheckOutcome; checks: RequiredCheck[] }> {
+  if (!options.requiredChecks.length) return { outcome: { check: 'required-checks', result: 'skipped', detail: 'none required', reasons: [] }, checks: [] };
+  if (!deps.listCheckRuns) throw new Error('required-checks needs a Checks API client');
+  const ref = (await commitOfTag(deps.git, options.tag)) ?? options.eventSha ?? options.tag;
+  let runs;
+  try {
+    runs = await deps.listCheckRuns(ref);
+  } catch (error) {
+    const reason = `could not read the check runs of ${ref} from GitHub: ${(error as Error).message}`;
+    return { outcome: outcome('required-checks', [reason], '', 'Checks API error'), checks: [] };
+  }
+  const checks = judgeRequiredChecks(options.requiredChecks, runs);
+  const reasons = checks.filter((check) => !check.passed).map((check) => checkReason(check, ref));
+  return { outcome: outcome('required-checks', reasons, `${checks.length} succeeded`, `${reasons.length} of ${checks.length} not successful`), checks };
+}
+
+export async function validateRelease(options: ReleaseOptions, deps: Dependencies): Promise<Verdict> {
+  const release = parseTag(options.tag, options.tagPrefix);
+  if (!release) {
+    throw new TagError(`Tag '${options.tag}' is not '${options.tagPrefix}' followed by a semantic version such as ${options.tagPrefix}1.2.3 or ${options.tagPrefix}1.2.3-rc.1 (see tag-prefix)`);
+  }
+  const [versionFiles, changelog, increase, stubs, required] = await Promise.all([
+    checkVersionFiles(options, release.version),
+    checkChangelog(options, release.version),
+    checkIncrease(options, release.version, deps.git),
+    checkStubs(options, deps.git),
+    checkRequired(options, deps),
+  ]);
+  const outcomes = [versionFiles, changelog.outcome, increase.outcome, checkPrerelease(options, release), stubs.outcome, required.outcome];
+  return {
+    tag: options.tag,
+    release,
+    previousVersion: increase.previous,
+    releaseNotes: changelog.notes,
+    outcomes,
+    stubMatches: stubs.matches,
+    requiredChecks: required.checks,
+    reasons: outcomes.flatMap((o) => o.reasons),
+  };
+}
