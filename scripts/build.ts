@@ -5,15 +5,26 @@
  * `npm run typecheck`, so ncc only transpiles (faster, and one broken file does not block the rest).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { transformSync } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 const nccCli = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js');
 
-/** Bundles that carry large dependencies are minified: @kubernetes/client-node is 19 MB unminified. */
-const MINIFIED = new Set(['blue-green-deploy']);
+/**
+ * ncc's `-m` minifies the entry file only, not the chunks of lazily imported modules, where the
+ * weight is (@kubernetes/client-node alone is a 20 MB chunk). So every emitted file is minified
+ * here with esbuild: deterministic, and about a quarter of the size to parse at start-up.
+ */
+function minifyOutput(out: string): void {
+  for (const file of readdirSync(out).filter((name) => name.endsWith('.js'))) {
+    const path = join(out, file);
+    const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format: 'esm', target: 'es2023', legalComments: 'none' });
+    writeFileSync(path, code);
+  }
+}
 
 export function actionNames(): string[] {
   return readdirSync(join(root, 'actions'), { withFileTypes: true })
@@ -22,15 +33,15 @@ export function actionNames(): string[] {
     .sort();
 }
 
-function buildOne(name: string, outRoot: string): Promise<void> {
+async function buildOne(name: string, outRoot: string): Promise<void> {
   const out = join(outRoot, name);
   rmSync(out, { recursive: true, force: true });
   const args = [nccCli, 'build', join(root, 'actions', name, 'index.ts'), '-o', out, '--target', 'es2023', '--license', 'licenses.txt', '-q', '--transpile-only'];
-  if (MINIFIED.has(name)) args.push('-m');
-  return new Promise((done, fail) => {
+  await new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
     child.on('close', (code) => (code === 0 ? done() : fail(new Error(`ncc failed for ${name} (exit ${code})`))));
   });
+  minifyOutput(out);
 }
 
 export async function build(outRoot: string, only?: string[]): Promise<string[]> {
