@@ -1,0 +1,39 @@
+/**
+ * The cluster connection, chosen once: a kubeconfig (content or file), or EKS through the OIDC
+ * module — DescribeCluster for endpoint and CA, and a `k8s-aws-v1.` token made in-process.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { maskSecret } from '../lib/secrets.js';
+import type { ClusterAccess } from './inputs.js';
+import { connectionFor, type Connection } from './kube.js';
+
+function maskKubeconfigSecrets(kc: KubeConfig): void {
+  const user = kc.getCurrentUser();
+  for (const secret of [user?.token, user?.password, user?.keyData]) maskSecret(secret);
+}
+
+export async function connect(access: ClusterAccess, log: (line: string) => void): Promise<Connection> {
+  if (access.kind === 'kubeconfig') {
+    const kc = new KubeConfig();
+    if (access.source === access.kubeconfig) kc.loadFromFile(access.kubeconfig);
+    else kc.loadFromString(access.kubeconfig);
+    maskKubeconfigSecrets(kc);
+    const connection = await connectionFor(kc);
+    log(`Cluster ${connection.server} (context ${kc.getCurrentContext()}, from ${access.source})`);
+    return connection;
+  }
+  const [{ assumeRoleWithOidc }, { describeEksCluster, createEksToken }] = await Promise.all([import('../lib/aws/credentials.js'), import('../lib/aws/eks.js')]);
+  const { credentials, identity } = await assumeRoleWithOidc({ roleArn: access.aws.roleArn, region: access.aws.region, sessionName: access.aws.sessionName });
+  const options = { region: access.aws.region, credentials, clusterName: access.clusterName };
+  const cluster = await describeEksCluster(options);
+  const { token } = await createEksToken(options);
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: cluster.name, server: cluster.endpoint, caData: cluster.certificateAuthorityData }],
+    users: [{ name: 'github-oidc', token }],
+    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'github-oidc' }],
+    currentContext: cluster.name,
+  });
+  log(`EKS cluster ${cluster.name} (${cluster.endpoint}) as ${identity.assumedRoleArn ?? identity.roleArn}`);
+  return connectionFor(kc);
+}
