@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../runner/index.js';
 import { runStep, type StepOptions } from '../harness.js';
-import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../servers/kube/index.js';
+import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions, type KubeObject } from '../servers/kube/index.js';
 
 export interface AppOptions {
   replicas?: number;
@@ -68,8 +68,8 @@ export interface Stage {
   deploy(inputs: Record<string, string>, options?: StepOptions): Promise<RunResult>;
   /** What the stable Service `web` serves now, over a new connection. */
   serving(service?: string): Promise<string>;
-  service(): Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  deployment(name: string): Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  service(): KubeObject;
+  deployment(name: string): KubeObject | undefined;
   writeManifests(text: string): void;
   stop(): Promise<void>;
 }
