@@ -25,7 +25,7 @@ describe('colours alternate and traffic follows', () => {
       [`${ANN}deployed-by`]: 'deployer',
       [`${ANN}run-url`]: 'https://github.com/sunday/app/actions/runs/1000001',
     });
-    expect(service.metadata.annotations[`${ANN}deployed-at`]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(service.metadata.annotations?.[`${ANN}deployed-at`]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(stage.kube.store.get('v1', 'ConfigMap', 'default', 'web-config')?.data).toEqual({ LOG_LEVEL: 'info' });
     expect(stage.kube.store.get('v1', 'Service', 'default', 'web-preview')?.spec.selector).toEqual({ app: 'web', 'sunday.dev/color': 'blue' });
     expect(r.summary).toContain('### ✅ web: deploy-and-promote done — blue serves');
