@@ -16,7 +16,7 @@ export interface AppOptions {
 }
 
 export function appManifests(options: AppOptions = {}): string {
-  const probe = options.readinessProbe ? '\n        readinessProbe: { httpGet: { path: /healthz, port: 8080 } }' : '';
+  const probe = options.readinessProbe ? '\n        readinessProbe: { httpGet: { path: /, port: 8080 } }' : '';
   const docs = [
     `apiVersion: apps/v1
 kind: Deployment
