@@ -1,0 +1,162 @@
+/** blue-green-deploy: deploy then promote, rollback, abort, migration from a plain Deployment, the lock, inputs. */
+import { findLeaks } from '../../runner/index.js';
+import { startStage, type Stage } from './fixture.js';
+
+describe('deploy, then promote in a second run (the approval-gated use)', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await startStage();
+    expect((await stage.deploy({ image: 'sunday/web:v1' })).outputs['active-color']).toBe('blue');
+  });
+  afterAll(() => stage.stop());
+
+  test('mode deploy stages and gates green; traffic stays on blue', async () => {
+    const r = await stage.deploy({ mode: 'deploy', image: 'sunday/web:v2', checks: '- url: /\n  expect-body: v2' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', promoted: 'false', 'rolled-back': 'false', deployment: 'web-green', image: 'sunday/web:v2' });
+    expect(await stage.serving()).toBe('v1');
+    expect(await stage.serving('web-preview')).toBe('v2');
+  });
+
+  test('mode promote switches to the staged green, checks it, and scales blue down', async () => {
+    const r = await stage.deploy({ mode: 'promote', manifests: '', 'post-checks': '- url: /\n  expect-body: v2' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'green', 'previous-color': 'blue', promoted: 'true', deployment: 'web-green', image: 'sunday/web:v2' });
+    expect(await stage.serving()).toBe('v2');
+    expect(stage.deployment('web-blue')?.spec.replicas).toBe(0);
+  });
+
+  test('mode rollback scales the previous colour back up, waits for it, and switches back', async () => {
+    const r = await stage.deploy({ mode: 'rollback', manifests: '' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'green', promoted: 'false', 'rolled-back': 'true', image: 'sunday/web:v1' });
+    expect(await stage.serving()).toBe('v1');
+    expect(stage.deployment('web-blue')?.spec.replicas).toBe(2);
+    expect(stage.service().metadata.annotations?.['sunday.dev/previous-color']).toBe('green');
+  });
+
+  test('mode promote with nothing staged fails clearly', async () => {
+    stage.kube.store.put({ ...stage.deployment('web-green')!, spec: { ...stage.deployment('web-green')!.spec, replicas: 0 } });
+    const r = await stage.deploy({ mode: 'promote', manifests: '' });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual(['Nothing is staged: web-green is scaled to zero; run mode deploy first']);
+    expect(r.outputs['active-color']).toBe('blue');
+  });
+
+  test('mode abort removes the staged colour and leaves traffic alone', async () => {
+    await stage.deploy({ mode: 'deploy', image: 'sunday/web:v5' });
+    expect(stage.deployment('web-green')?.spec.replicas).toBe(2);
+    const r = await stage.deploy({ mode: 'abort', manifests: '' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', promoted: 'false', deployment: 'web-green' });
+    expect(stage.deployment('web-green')).toBeUndefined();
+    expect(await stage.serving()).toBe('v1');
+  });
+
+  test('mode rollback fails clearly when the previous colour is gone', async () => {
+    const r = await stage.deploy({ mode: 'rollback', manifests: '' });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual(['Cannot roll back: Deployment web-green is gone']);
+    expect(await stage.serving()).toBe('v1');
+  });
+});
+
+describe('migration from a plain Deployment', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await startStage();
+    // What runs today: web-deployment behind the Service `web`, no colours.
+    const { parseAllDocuments } = await import('yaml');
+    const { appManifests } = await import('./fixture.js');
+    for (const doc of parseAllDocuments(appManifests().replace('name: web, labels', 'name: web-deployment, labels'))) stage.kube.store.put(doc.toJS());
+    await stage.kube.settle();
+  });
+  afterAll(() => stage.stop());
+
+  test('the first deploy stages blue, switches, and leaves the old Deployment running untouched', async () => {
+    for (let i = 0; i < 50 && (await stage.serving().catch(() => '')) !== 'v0'; i++) await stage.kube.settle();
+    expect(await stage.serving()).toBe('v0');
+    const old = stage.deployment('web-deployment')!;
+    const r = await stage.deploy({ image: 'sunday/web:v1' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'none', promoted: 'true' });
+    expect(await stage.serving()).toBe('v1');
+    expect(stage.deployment('web-deployment')?.metadata.resourceVersion).toBe(old.metadata.resourceVersion);
+    expect(r.summary).toContain('Migrated: web selected pods without a colour');
+    expect(JSON.parse(stage.service().metadata.annotations?.['sunday.dev/previous-selector'] ?? '{}')).toEqual({ app: 'web' });
+  });
+
+  test('rollback restores the old selector and scales blue to zero, so only the old pods serve', async () => {
+    const r = await stage.deploy({ mode: 'rollback', manifests: '' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'none', 'previous-color': 'blue', 'rolled-back': 'true' });
+    expect(stage.service().spec?.selector).toEqual({ app: 'web' });
+    expect(stage.deployment('web-blue')?.spec.replicas).toBe(0);
+    await stage.kube.settle();
+    expect(await stage.serving()).toBe('v0');
+  });
+});
+
+describe('one deploy per app at a time', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await startStage();
+    await stage.deploy({ image: 'sunday/web:v1' });
+  });
+  afterAll(() => stage.stop());
+
+  test('a second run waits on the Lease, or fails after lock-timeout naming the holder', async () => {
+    // The first run holds the lock for about two seconds (scale-down-delay).
+    const first = stage.deploy({ image: 'sunday/web:v2', 'scale-down-delay': '2s' });
+    const lease = () => stage.kube.store.get('coordination.k8s.io/v1', 'Lease', 'default', 'web-deploy');
+    for (let i = 0; i < 200 && !lease(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const holder = lease()?.spec.holderIdentity as string;
+    expect(holder).toMatch(/#build \(/);
+
+    const impatient = await stage.deploy({ image: 'sunday/web:v3', 'lock-timeout': '300ms' });
+    expect(impatient.exitCode).toBe(1);
+    expect(impatient.errors[0]).toContain(`Another deploy of web holds the lock default/web-deploy: ${holder}`);
+
+    const patient = stage.deploy({ image: 'sunday/web:v3', 'lock-timeout': '30s' });
+    const [a, b] = await Promise.all([first, patient]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(b.stdout).toContain('Waiting up to');
+    expect(a.outputs['active-color']).toBe('green');
+    expect(b.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'green' });
+    expect(await stage.serving()).toBe('v3');
+  });
+});
+
+describe('inputs', () => {
+  test.each([
+    [{ app: '' }, "Input 'app' is required: the base name of the app (Deployments are <app>-blue and <app>-green)"],
+    [{ app: 'Web_App' }, "Input 'app' must be a Kubernetes name: lower-case letters, digits and '-', at most 40 characters"],
+    [{ mode: 'yolo' }, "Input 'mode' must be one of deploy, promote, deploy-and-promote, rollback, abort"],
+    [{ manifests: '' }, "Input 'manifests' is required with mode deploy-and-promote: the app's Deployment and Service"],
+    [{ 'rollout-timeout': 'ten minutes' }, "Input 'rollout-timeout' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'"],
+    [{ 'on-failure': 'explode' }, "Input 'on-failure' must be one of keep, delete"],
+    [{ kubeconfig: 'missing/config' }, "Input 'kubeconfig' names a file that does not exist: missing/config"],
+    [{ 'cluster-name': 'sunday-prod' }, "Input 'role-to-assume' is required with cluster-name (EKS)"],
+    [{ 'cluster-name': 'sunday-prod', 'role-to-assume': 'arn:aws:iam::123:role/x', 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy"],
+    [{ checks: '- url: /x\n  expect-status: maybe' }, "Input 'checks' check 1: 'expect-status' must look like 200, 200,204 or 2xx,301"],
+    [{ 'pre-deploy-job': 'job/backup' }, "Input 'pre-deploy-job' must be cronjob/<name> or the path of a Job manifest (.yaml)"],
+  ])('%p → one error line, exit 1, nothing touched', async (inputs, message) => {
+    const { runStep } = await import('../harness.js');
+    const r = await runStep('blue-green-deploy', { inputs: { app: 'web', manifests: 'k8s', kubeconfig: 'apiVersion: v1\nclusters: []', ...inputs } });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([message]);
+    expect(r.stderr).toBe('');
+  });
+
+  test('kubeconfig content is accepted inline, and its token is masked', async () => {
+    const stage = await startStage({ strict: true });
+    try {
+      const { readFileSync } = await import('node:fs');
+      const r = await stage.deploy({ image: 'sunday/web:v1', kubeconfig: readFileSync(stage.kubeconfig, 'utf8') });
+      expect(r.errors).toEqual([]);
+      expect(findLeaks(r.stdout + r.stderr, [stage.kube.token!])).toEqual([]);
+    } finally {
+      await stage.stop();
+    }
+  });
+});
