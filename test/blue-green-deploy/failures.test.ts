@@ -69,7 +69,7 @@ spec:
     const r = await stage.deploy({ image: 'sunday/web:v2', 'pre-deploy-job': 'cronjob/database-backup' });
     expect(r.errors).toEqual([]);
     expect(r.outputs['active-color']).toBe('green');
-    const jobs = stage.kube.store.list('batch/v1', 'Job', 'default').filter((j) => j.metadata.name.startsWith('database-backup-'));
+    const jobs = stage.kube.store.list('batch/v1', 'Job', 'default').filter((j) => j.metadata.name?.startsWith('database-backup-'));
     expect(jobs).toHaveLength(1);
     expect(jobs[0].metadata.ownerReferences?.[0]).toMatchObject({ kind: 'CronJob', name: 'database-backup' });
     expect(jobs[0].metadata.annotations?.['cronjob.kubernetes.io/instantiate']).toBe('manual');
