@@ -3,25 +3,14 @@
  * so that a mistake fails in milliseconds with one line naming the input.
  */
 import { InputError, readBoolean, readLines, readString, type Env } from '../lib/inputs.js';
-import { parseStubPattern, type StubPattern } from './stub-pattern.js';
+import { parseStubPattern } from './stub-pattern.js';
+import type { ReleaseOptions } from './validate.js';
 
-export interface Config {
-  tag: string;
-  tagPrefix: string;
-  versionFiles: string[];
-  changelog: string;
-  requireChangelog: boolean;
-  requireIncrease: boolean;
-  allowPrerelease: boolean;
-  stubPatterns: StubPattern[];
-  stubPaths: string[];
-  requiredChecks: string[];
+/** What validateRelease needs, plus what only the Checks API client needs. */
+export interface Config extends ReleaseOptions {
   githubToken: string;
   /** `owner/name`, for the Checks API. */
   repository: string;
-  workspace: string;
-  /** The commit GitHub says the workflow runs on, used when the tag is not in the local repository. */
-  eventSha?: string;
 }
 
 /** The tag input, or the tag of `refs/tags/<tag>` in GITHUB_REF. */
