@@ -5,10 +5,10 @@
  * with a password the test chooses, so a local registry can accept it.
  * Not emulated: every other ECR operation, registryIds, per-region endpoints, token expiry.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { verifySigV4, type SigningCredentials } from '../sts/sigv4.js';
+import { listenOnLoopback } from '../loopback.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 
@@ -83,19 +83,9 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
     });
   };
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => handle(req, res, body));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const server = await listenOnLoopback(handle);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     requests,
     password,
     get proxyEndpoint() {
@@ -107,10 +97,6 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
     inject: (fault, times = 1) => {
       for (let i = 0; i < times; i++) faults.push(fault);
     },
-    stop: () =>
-      new Promise<void>((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => done());
-      }),
+    stop: server.stop,
   };
 }

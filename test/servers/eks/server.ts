@@ -4,10 +4,10 @@
  * certificateAuthority: {data}, status: 'ACTIVE', …}}`, or 404 ResourceNotFoundException.
  * Not emulated: every other EKS operation, node groups, access entries, cluster status changes.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { verifySigV4, type SigningCredentials } from '../sts/sigv4.js';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface ClusterSpec {
   name: string;
@@ -92,25 +92,11 @@ export async function startEksServer(options: EksServerOptions): Promise<EksServ
     });
   };
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => handle(req, res, body));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const server = await listenOnLoopback(handle);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     requests,
     clusters,
-    stop: () =>
-      new Promise<void>((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => done());
-      }),
+    stop: server.stop,
   };
 }

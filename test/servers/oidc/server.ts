@@ -7,10 +7,10 @@
  * the keys are served here (a verifier is pointed at `jwksUrl`); no key rotation; no sub-claim
  * customization templates (set `sub` directly); only the claims listed in GithubClaims.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { listenOnLoopback } from '../loopback.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -183,18 +183,8 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     json(res, 404, { message: 'Not Found' });
   };
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    req.resume().on('end', () => {
-      handle(req, res).catch((error: Error) => json(res, 500, { message: error.message }));
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenOnLoopback((req, res) => handle(req, res).catch((error: Error) => json(res, 500, { message: error.message })));
+  baseUrl = server.url;
   const requestUrl = `${baseUrl}${tokenPath}?api-version=2.0`;
 
   return {
@@ -213,10 +203,6 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     failNext: (status, times = 1) => {
       for (let i = 0; i < times; i++) faults.push(status);
     },
-    stop: () =>
-      new Promise<void>((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => done());
-      }),
+    stop: server.stop,
   };
 }

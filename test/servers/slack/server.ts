@@ -5,8 +5,7 @@
  * with Retry-After when rate limited — and checking the limits Slack enforces on blocks.
  * Not emulated: form-encoded Web API calls, other API methods, OAuth scopes, Socket Mode, files.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface SlackRequest {
   path: string;
@@ -76,76 +75,71 @@ export async function startSlackServer(token = 'xoxb-test-0123456789-abcdefghij'
   const webhookPath = '/services/T0SUNDAY/B0DEPLOY/s3cr3tW3bh00kP4th';
   let clock = 1_764_000_000;
 
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://slack').pathname;
-      const record: SlackRequest = { path, headers: req.headers, body };
-      try {
-        record.json = JSON.parse(body);
-      } catch {
-        record.json = undefined;
-      }
-      requests.push(record);
+  const server = await listenOnLoopback((req, res, body) => {
+    const path = new URL(req.url ?? '/', 'http://slack').pathname;
+    const record: SlackRequest = { path, headers: req.headers, body };
+    try {
+      record.json = JSON.parse(body);
+    } catch {
+      record.json = undefined;
+    }
+    requests.push(record);
 
-      const fault = faults.find((f) => f.path === path && f.times > 0);
-      if (fault) {
-        fault.times--;
-        res.writeHead(fault.status, { 'content-type': fault.body.startsWith('{') ? 'application/json' : 'text/plain', ...fault.headers });
-        return res.end(fault.body);
-      }
+    const fault = faults.find((f) => f.path === path && f.times > 0);
+    if (fault) {
+      fault.times--;
+      res.writeHead(fault.status, { 'content-type': fault.body.startsWith('{') ? 'application/json' : 'text/plain', ...fault.headers });
+      return res.end(fault.body);
+    }
 
-      const text = (status: number, answer: string) => {
-        res.writeHead(status, { 'content-type': 'text/html' });
-        res.end(answer);
-      };
-      const api = (answer: Record<string, unknown>) => {
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify(answer));
-      };
+    const text = (status: number, answer: string) => {
+      res.writeHead(status, { 'content-type': 'text/html' });
+      res.end(answer);
+    };
+    const api = (answer: Record<string, unknown>) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(answer));
+    };
 
-      if (req.method !== 'POST') return text(405, 'method_not_allowed');
+    if (req.method !== 'POST') return text(405, 'method_not_allowed');
 
-      if (path.startsWith('/services/')) {
-        if (path !== webhookPath) return text(404, 'no_service');
-        if (!record.json || typeof record.json !== 'object') return text(400, 'invalid_payload');
-        if (!hasContent(record.json)) return text(400, 'no_text');
-        const problem = blockProblem(record.json);
-        if (problem) return text(400, 'invalid_blocks');
-        messages.push({ channel: 'C0WEBHOOK01', ts: `${clock++}.000100`, text: record.json.text, blocks: record.json.blocks, attachments: record.json.attachments });
-        return text(200, 'ok');
-      }
+    if (path.startsWith('/services/')) {
+      if (path !== webhookPath) return text(404, 'no_service');
+      if (!record.json || typeof record.json !== 'object') return text(400, 'invalid_payload');
+      if (!hasContent(record.json)) return text(400, 'no_text');
+      const problem = blockProblem(record.json);
+      if (problem) return text(400, 'invalid_blocks');
+      messages.push({ channel: 'C0WEBHOOK01', ts: `${clock++}.000100`, text: record.json.text, blocks: record.json.blocks, attachments: record.json.attachments });
+      return text(200, 'ok');
+    }
 
-      const method = path.match(/^\/api\/(chat\.postMessage|chat\.update)$/)?.[1];
-      if (!method) return api({ ok: false, error: 'unknown_method' });
-      const auth = req.headers.authorization;
-      if (!auth) return api({ ok: false, error: 'not_authed' });
-      if (auth !== `Bearer ${token}`) return api({ ok: false, error: 'invalid_auth' });
-      if (!record.json) return api({ ok: false, error: 'invalid_json' });
-      const message = record.json;
-      const channel = CHANNELS[String(message.channel ?? '').replace(/^#/, '')] ?? (Object.values(CHANNELS).includes(message.channel) ? message.channel : undefined);
-      if (!channel) return api({ ok: false, error: 'channel_not_found' });
-      if (!hasContent(message)) return api({ ok: false, error: 'no_text' });
-      const problem = blockProblem(message);
-      if (problem) return api({ ok: false, error: problem });
+    const method = path.match(/^\/api\/(chat\.postMessage|chat\.update)$/)?.[1];
+    if (!method) return api({ ok: false, error: 'unknown_method' });
+    const auth = req.headers.authorization;
+    if (!auth) return api({ ok: false, error: 'not_authed' });
+    if (auth !== `Bearer ${token}`) return api({ ok: false, error: 'invalid_auth' });
+    if (!record.json) return api({ ok: false, error: 'invalid_json' });
+    const message = record.json;
+    const channel = CHANNELS[String(message.channel ?? '').replace(/^#/, '')] ?? (Object.values(CHANNELS).includes(message.channel) ? message.channel : undefined);
+    if (!channel) return api({ ok: false, error: 'channel_not_found' });
+    if (!hasContent(message)) return api({ ok: false, error: 'no_text' });
+    const problem = blockProblem(message);
+    if (problem) return api({ ok: false, error: problem });
 
-      if (method === 'chat.update') {
-        const stored = messages.find((m) => m.channel === channel && m.ts === message.ts);
-        if (!stored) return api({ ok: false, error: 'message_not_found' });
-        Object.assign(stored, { text: message.text, blocks: message.blocks, attachments: message.attachments });
-        return api({ ok: true, channel, ts: stored.ts, text: stored.text, message: { ...stored, type: 'message' } });
-      }
-      if (message.thread_ts && !messages.some((m) => m.channel === channel && m.ts === message.thread_ts)) {
-        return api({ ok: false, error: 'thread_not_found' });
-      }
-      const stored: StoredMessage = { channel, ts: `${clock++}.000200`, text: message.text, thread_ts: message.thread_ts, blocks: message.blocks, attachments: message.attachments };
-      messages.push(stored);
-      return api({ ok: true, channel, ts: stored.ts, message: { type: 'message', ...stored, bot_id: 'B0SUNDAY' } });
-    });
+    if (method === 'chat.update') {
+      const stored = messages.find((m) => m.channel === channel && m.ts === message.ts);
+      if (!stored) return api({ ok: false, error: 'message_not_found' });
+      Object.assign(stored, { text: message.text, blocks: message.blocks, attachments: message.attachments });
+      return api({ ok: true, channel, ts: stored.ts, text: stored.text, message: { ...stored, type: 'message' } });
+    }
+    if (message.thread_ts && !messages.some((m) => m.channel === channel && m.ts === message.thread_ts)) {
+      return api({ ok: false, error: 'thread_not_found' });
+    }
+    const stored: StoredMessage = { channel, ts: `${clock++}.000200`, text: message.text, thread_ts: message.thread_ts, blocks: message.blocks, attachments: message.attachments };
+    messages.push(stored);
+    return api({ ok: true, channel, ts: stored.ts, message: { type: 'message', ...stored, bot_id: 'B0SUNDAY' } });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = server.url;
   return {
     url,
     webhookUrl: `${url}${webhookPath}`,
@@ -154,6 +148,6 @@ export async function startSlackServer(token = 'xoxb-test-0123456789-abcdefghij'
     requests,
     messages,
     fail: (path, times, status, body, headers = {}) => faults.push({ path, times, status, body, headers }),
-    stop: () => new Promise((done) => server.close(() => done())),
+    stop: server.stop,
   };
 }

@@ -7,11 +7,11 @@
  * Not emulated: other actions, session policies and tags, source identity, IAM itself (roles and
  * providers are given at start), PackedPolicySize, regional endpoint rules, STS's 15-minute clock skew.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { verifySigV4, type SigningCredentials } from './sigv4.js';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface OidcProvider {
   /** The `iss` value, e.g. https://token.actions.githubusercontent.com. */
@@ -284,20 +284,10 @@ export async function startStsServer(options: StsServerOptions): Promise<StsServ
     }
   };
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => void handle(req, res, body));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const server = await listenOnLoopback(handle);
 
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     accountId,
     requests,
     issued,
@@ -311,10 +301,6 @@ export async function startStsServer(options: StsServerOptions): Promise<StsServ
       taintNext = { code: 'InvalidIdentityToken', status: 400, message };
     },
     lookup: (accessKeyId) => issued.find((c) => c.accessKeyId === accessKeyId),
-    stop: () =>
-      new Promise<void>((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => done());
-      }),
+    stop: server.stop,
   };
 }
