@@ -144,9 +144,10 @@ async function runStep(name: string, action: ActionMetadata, args: ParsedArgs, i
     timeoutMs,
     nodePath,
     onOutput: (chunk) => view.push(chunk),
+    // stderr goes out as it comes, masked with what the log has registered so far.
+    onStderr: (chunk) => io.stderr.write(mask(chunk, view.masks)),
   });
   view.end();
-  if (result.stderr) io.stderr.write(mask(result.stderr, view.masks));
 
   const code = exitCodeOf(result);
   const seconds = (result.durationMs / 1000).toFixed(2);

@@ -35,6 +35,8 @@ export interface RunOptions {
   nodePath?: string;
   /** Called with each chunk of stdout as it arrives (progress for a local command). */
   onOutput?: (chunk: string) => void;
+  /** Called with each chunk of stderr as it arrives. */
+  onStderr?: (chunk: string) => void;
 }
 
 export interface RunResult {
@@ -133,7 +135,10 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     stdout += chunk;
     options.onOutput?.(chunk);
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    options.onStderr?.(chunk);
+  });
   let timedOut = false;
   const timer = options.timeoutMs
     ? setTimeout(() => {
