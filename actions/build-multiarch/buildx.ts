@@ -1,0 +1,89 @@
+/**
+ * buildx: one `docker buildx build` for every platform, pushing every reference itself, its result
+ * read from `--metadata-file`. The argument list is a pure function (buildxArgs) tested row by row.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Builder, BuilderDeps, BuildOutcome } from './builder.js';
+import type { BuilderOptions } from './inputs.js';
+import type { BuildPlan } from './plan.js';
+import { PUSH_ATTEMPTS, withPushRetries } from './push-retry.js';
+import type { ImageRepository } from './reference.js';
+
+/** The GitHub cache scope of one image and platform: `sunday-api-linux-arm64`. */
+export function cacheScope(image: ImageRepository, platform: string): string {
+  return `${image.path}-${platform}`.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+/**
+ * Cache flags. gha: one scope per image and platform (blobs are stored by digest, shared by all
+ * scopes, so writing several scopes costs little). registry: `<image>:buildcache`, written only by
+ * builds that push (they have write access; a pull request may not).
+ */
+export function buildxCacheArgs(plan: BuildPlan, cache: BuilderOptions['cache']): string[] {
+  const image = plan.images[0];
+  if (cache === 'gha') {
+    return plan.platforms.flatMap((platform) => {
+      const scope = cacheScope(image, platform);
+      return ['--cache-from', `type=gha,scope=${scope}`, '--cache-to', `type=gha,scope=${scope},mode=max`];
+    });
+  }
+  if (cache === 'registry') {
+    const ref = `${image.name}:buildcache`;
+    return ['--cache-from', `type=registry,ref=${ref}`, ...(plan.push ? ['--cache-to', `type=registry,ref=${ref},mode=max`] : [])];
+  }
+  return [];
+}
+
+export function buildxArgs(plan: BuildPlan, options: BuilderOptions, metadataFile: string): string[] {
+  const args = ['buildx', 'build', '--platform', plan.platforms.join(',')];
+  if (plan.file) args.push('--file', plan.file);
+  if (plan.target) args.push('--target', plan.target);
+  for (const [key, value] of plan.buildArgs) args.push('--build-arg', `${key}=${value}`);
+  for (const [key, value] of Object.entries(plan.labels)) args.push('--label', `${key}=${value}`);
+  for (const secret of plan.secrets) args.push('--secret', `id=${secret.id},env=${secret.env}`);
+  args.push(...buildxCacheArgs(plan, options.cache));
+  if (options.provenance !== undefined) args.push(`--provenance=${options.provenance}`);
+  if (options.sbom !== undefined) args.push(`--sbom=${options.sbom}`);
+  args.push('--metadata-file', metadataFile);
+  for (const ref of plan.refs) args.push('--tag', ref);
+  // Without a push, one platform is loaded into the daemon for later steps; a multi-platform
+  // result cannot be (the classic image store holds one platform), so it stays in the build cache.
+  if (plan.push) args.push('--push');
+  else if (plan.platforms.length === 1) args.push('--load');
+  args.push(plan.context);
+  return args;
+}
+
+/** A buildx failure is a push failure when BuildKit says it was pushing or exporting. */
+function isPushFailure(output: string): boolean {
+  return /push|exporting to image|failed commit on ref|blob upload|unexpected status from (PUT|POST|PATCH|HEAD)/i.test(output);
+}
+
+export function createBuildx(deps: BuilderDeps): Builder {
+  return {
+    name: 'buildx',
+    async login(registry, credentials) {
+      await withPushRetries(
+        `docker login to ${registry}`,
+        () => deps.exec('docker', ['login', registry, '--username', credentials.username, '--password-stdin'], { input: credentials.password }),
+        { attempts: PUSH_ATTEMPTS, sleep: deps.sleep, onRetry: deps.warning },
+      );
+    },
+    async build(plan, options): Promise<BuildOutcome> {
+      const metadataFile = join(deps.tempDir, 'buildx-metadata.json');
+      const args = buildxArgs(plan, options, metadataFile);
+      deps.info(`docker ${args.join(' ')}`);
+      const run = () => deps.exec('docker', args, { env: plan.secretEnv });
+      await withPushRetries(plan.push ? 'docker buildx build --push' : 'docker buildx build', run, {
+        attempts: plan.push ? PUSH_ATTEMPTS : 1,
+        sleep: deps.sleep,
+        onRetry: deps.warning,
+        isPushFailure,
+      });
+      const metadata = existsSync(metadataFile) ? (JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>) : {};
+      const digest = typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : undefined;
+      return { digest, metadata };
+    },
+  };
+}

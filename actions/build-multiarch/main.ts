@@ -1,0 +1,51 @@
+/**
+ * Reads and checks every input first (no heavy import before an input error), masks the secrets,
+ * then runs the core and hands on its outputs and summary — also when verification fails.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMain } from '../lib/action.js';
+import { readGithubContext } from './github-context.js';
+import { readBuildInputs, secretValues } from './inputs.js';
+
+export async function run(): Promise<void> {
+  await runMain(async () => {
+    const inputs = readBuildInputs();
+    const context = readGithubContext();
+    const core = await import('@actions/core');
+    const { maskSecret } = await import('../lib/secrets.js');
+    for (const secret of secretValues(inputs)) maskSecret(secret);
+
+    const [{ buildMultiarch, VerificationFailed }, { execProcess }, { sleep }, { stepOutputs, summaryMarkdown }, { writeSummary }] = await Promise.all([
+      import('./build.js'),
+      import('./exec.js'),
+      import('../lib/retry.js'),
+      import('./report.js'),
+      import('../lib/summary.js'),
+    ]);
+    const tempDir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-multiarch-'));
+    const publish = async (result: Parameters<typeof stepOutputs>[0], failure?: string) => {
+      for (const [name, value] of Object.entries(stepOutputs(result, failure))) core.setOutput(name, value);
+      await writeSummary(summaryMarkdown(result, failure));
+    };
+    try {
+      const result = await buildMultiarch(inputs, context, {
+        exec: execProcess,
+        sleep,
+        now: () => new Date(),
+        tempDir,
+        info: core.info,
+        notice: (line) => core.notice(line),
+        warning: (line) => core.warning(line),
+        ecrLogin: async (aws) => (await import('./ecr-login.js')).ecrLogin(aws),
+      });
+      await publish(result);
+    } catch (error) {
+      if (error instanceof VerificationFailed) await publish(error.result, error.message);
+      throw error;
+    } finally {
+      rmSync(tempDir, { recursive: true, force: true });
+    }
+  });
+}
