@@ -1,0 +1,78 @@
+/**
+ * What runs inside a pod: one small HTTP server per pod, in this process, on its own loopback
+ * port. It answers every GET (`/`, `/healthz`, anything) with the image's tag, its "version"; the
+ * image's failure mode changes that (500 on /healthz when unhealthy, 503 while never ready,
+ * delayed answers when slow). Crash-looping images get no server at all.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ImageMode } from './types.js';
+
+/** `registry:5000/team/web:v2@sha256:…` → `v2`; an untagged image is `latest`. */
+export function imageTag(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+  const colon = lastSegment.indexOf(':');
+  return colon >= 0 ? lastSegment.slice(colon + 1) : 'latest';
+}
+
+export interface PodProcess {
+  port: number;
+  image: string;
+  server: Server;
+}
+
+export class PodRuntime {
+  private readonly pods = new Map<string, PodProcess>();
+
+  constructor(
+    private readonly modeOf: (image: string) => ImageMode,
+    private readonly slowMs: number,
+  ) {}
+
+  /** Starts the server of a pod (by uid) if it is not running; resolves to its port. */
+  async start(podUid: string, podName: string, image: string): Promise<number> {
+    const running = this.pods.get(podUid);
+    if (running) return running.port;
+    const tag = imageTag(image);
+    const server = createServer((request, response) => {
+      const mode = this.modeOf(image);
+      const answer = () => {
+        let status = 200;
+        if (request.url?.split('?')[0] === '/healthz') status = mode === 'unhealthy' ? 500 : mode === 'never-ready' ? 503 : 200;
+        response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-pod-name': podName, 'x-image': image });
+        response.end(status === 200 ? `${tag}\n` : `${tag} unhealthy\n`);
+      };
+      if (mode === 'slow') setTimeout(answer, this.slowMs);
+      else answer();
+    });
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    this.pods.set(podUid, { port, image, server });
+    return port;
+  }
+
+  port(podUid: string): number | undefined {
+    return this.pods.get(podUid)?.port;
+  }
+
+  uids(): string[] {
+    return [...this.pods.keys()];
+  }
+
+  stop(podUid: string): void {
+    const pod = this.pods.get(podUid);
+    if (!pod) return;
+    this.pods.delete(podUid);
+    pod.server.close();
+    pod.server.closeAllConnections();
+  }
+
+  stopAll(): void {
+    for (const uid of this.uids()) this.stop(uid);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * kube-proxy in miniature: every Service port gets a local TCP port, and each new connection to
+ * it goes to a ready pod its selector matches at that moment, so switching a selector switches
+ * the next connections. No ready pod: the connection is reset, as a Service without endpoints
+ * refuses traffic.
+ */
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+/** Finds the port of a ready backend pod for a Service port at connection time. */
+export type BackendPicker = (namespace: string, service: string) => number | undefined;
+
+interface Listener {
+  server: Server;
+  port: number;
+  sockets: Set<Socket>;
+}
+
+export class ServiceProxies {
+  /** `ns/name` → service port (number) → listener. */
+  private readonly listeners = new Map<string, Map<number, Listener>>();
+
+  constructor(private readonly pickBackend: BackendPicker) {}
+
+  /** Makes sure each port of a Service has a local listener; closes listeners of ports it lost. */
+  async sync(namespace: string, name: string, servicePorts: { port: number; name?: string }[]): Promise<void> {
+    const key = `${namespace}/${name}`;
+    const current = this.listeners.get(key) ?? new Map<number, Listener>();
+    this.listeners.set(key, current);
+    for (const [port, listener] of current) {
+      if (!servicePorts.some((p) => p.port === port)) {
+        this.close(listener);
+        current.delete(port);
+      }
+    }
+    for (const { port } of servicePorts) {
+      if (!current.has(port)) current.set(port, await this.listen(namespace, name));
+    }
+  }
+
+  remove(namespace: string, name: string): void {
+    const key = `${namespace}/${name}`;
+    for (const listener of this.listeners.get(key)?.values() ?? []) this.close(listener);
+    this.listeners.delete(key);
+  }
+
+  services(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  /** The local port that stands for one port of a Service (the first port when none is named). */
+  localPort(namespace: string, name: string, servicePort?: number): number | undefined {
+    const ports = this.listeners.get(`${namespace}/${name}`);
+    if (!ports) return undefined;
+    if (servicePort === undefined) return ports.values().next().value?.port;
+    return ports.get(servicePort)?.port;
+  }
+
+  stopAll(): void {
+    for (const key of this.services()) {
+      const [namespace, name] = key.split('/');
+      this.remove(namespace, name);
+    }
+  }
+
+  private async listen(namespace: string, name: string): Promise<Listener> {
+    const sockets = new Set<Socket>();
+    const server = createServer((client) => {
+      const backend = this.pickBackend(namespace, name);
+      if (backend === undefined) {
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = connect(backend, '127.0.0.1');
+      sockets.add(client).add(upstream);
+      const cleanup = () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', cleanup).on('close', cleanup);
+      upstream.on('error', cleanup).on('close', cleanup);
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, port: (server.address() as AddressInfo).port, sockets };
+  }
+
+  private close(listener: Listener): void {
+    listener.server.close();
+    for (const socket of listener.sockets) socket.destroy();
+  }
+}
+
+/** Forwards one HTTP request to a pod's server, as the API server's `…/proxy/<path>` subresources do. */
+export function forwardHttp(request: IncomingMessage, response: ServerResponse, port: number, path: string): void {
+  const headers = { ...request.headers };
+  delete headers.authorization;
+  delete headers.host;
+  const upstream = httpRequest({ host: '127.0.0.1', port, method: request.method, path, headers }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  upstream.on('error', (error) => {
+    if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain' });
+    response.end(`Error trying to reach service: ${error.message}`);
+  });
+  request.pipe(upstream);
+}
