@@ -289,7 +289,9 @@ class Deploy {
     this.outcome.deployment = staged.metadata.name;
     this.outcome.image = deploymentImage(staged, this.inputs.container) ?? '';
     await this.outcome.timeline.step('available', () => waitAvailable(cluster, this.inputs.namespace, staged.metadata.name, this.inputs.rolloutTimeoutMs));
-    await this.promote(plan.staged, this.outcome.image, plan.active, plan.migrating && Boolean(this.service));
+    // A first deploy staged with mode deploy has no stable Service yet: it comes from the manifests.
+    const manifest = this.inputs.manifests.length ? classify(await loadManifests(this.inputs.manifests, this.env.cwd), this.inputs.app, this.inputs.service).service : undefined;
+    await this.promote(plan.staged, this.outcome.image, plan.active, plan.migrating, manifest);
   }
 
   private async rollback(): Promise<void> {

@@ -160,3 +160,40 @@ describe('inputs', () => {
     }
   });
 });
+
+describe('the very first deploy in two runs, gated by a Job manifest and checked through live-url', () => {
+  let stage: Stage;
+  beforeAll(async () => (stage = await startStage()));
+  afterAll(() => stage.stop());
+
+  test('mode deploy on an empty namespace stages blue and creates no stable Service yet', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(
+      join(stage.workspace, 'migrate.yaml'),
+      'apiVersion: batch/v1\nkind: Job\nmetadata: { name: migrate }\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [ { name: migrate, image: sunday/migrate:v1 } ]\n',
+    );
+    const r = await stage.deploy({ mode: 'deploy', image: 'sunday/web:v1', 'pre-deploy-job': 'migrate.yaml' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'none', promoted: 'false', deployment: 'web-blue' });
+    expect(stage.kube.store.get('v1', 'Service', 'default', 'web')).toBeUndefined();
+    const jobs = stage.kube.store.list('batch/v1', 'Job', 'default');
+    expect(jobs.map((job) => job.metadata.name)).toEqual([expect.stringMatching(/^migrate-\w+$/)]);
+  });
+
+  test('mode promote creates the stable Service from the manifests, selecting blue', async () => {
+    const r = await stage.deploy({ mode: 'promote' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'none', promoted: 'true' });
+    expect(await stage.serving()).toBe('v1');
+  });
+
+  test('post-checks go to live-url when it is given', async () => {
+    const liveUrl = await stage.kube.serviceUrl('default', 'web');
+    const before = stage.kube.requests.filter((q) => q.path.includes('/proxy/')).length;
+    const r = await stage.deploy({ image: 'sunday/web:v2', 'live-url': liveUrl, 'post-checks': '- url: /\n  expect-body: v2' });
+    expect(r.errors).toEqual([]);
+    expect(r.summary).toContain(`| ✅ | / | ${liveUrl}/ | 200 |`);
+    expect(stage.kube.requests.filter((q) => q.path.includes('/proxy/')).length).toBe(before);
+  });
+});
