@@ -3,6 +3,7 @@
  * module — DescribeCluster for endpoint and CA, and a `k8s-aws-v1.` token made in-process.
  */
 import { KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '../lib/inputs.js';
 import { maskSecret } from '../lib/secrets.js';
 import type { ClusterAccess } from './inputs.js';
 import { connectionFor, type Connection } from './kube.js';
@@ -15,8 +16,13 @@ function maskKubeconfigSecrets(kc: KubeConfig): void {
 export async function connect(access: ClusterAccess, log: (line: string) => void): Promise<Connection> {
   if (access.kind === 'kubeconfig') {
     const kc = new KubeConfig();
-    if (access.source === access.kubeconfig) kc.loadFromFile(access.kubeconfig);
-    else kc.loadFromString(access.kubeconfig);
+    try {
+      if (access.source === access.kubeconfig) kc.loadFromFile(access.kubeconfig);
+      else kc.loadFromString(access.kubeconfig);
+    } catch {
+      // The parser's message quotes the text around the error, which may hold a token.
+      throw new InputError('kubeconfig', `is not a valid kubeconfig (YAML or JSON) in ${access.source}`);
+    }
     maskKubeconfigSecrets(kc);
     const connection = await connectionFor(kc);
     log(`Cluster ${connection.server} (context ${kc.getCurrentContext()}, from ${access.source})`);

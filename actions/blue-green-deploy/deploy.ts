@@ -3,19 +3,24 @@
  * after it switches back. The outcome always says which colour the stable Service selects at the
  * end, whatever happened.
  */
+import { createHash } from 'node:crypto';
 import { runChecks, type CheckRun } from '../lib/checks.js';
 import type { Check } from '../lib/check-spec.js';
 import { sleep as realSleep, type Sleep } from '../lib/retry.js';
 import type { BlueGreenInputs } from './inputs.js';
 import { runPreDeployJob } from './job.js';
 import type { Cluster } from './kube.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type Lock } from './lock.js';
 import { classify, loadManifests, type AppManifests } from './manifests.js';
+import { pinnedSelector } from './migration.js';
 import {
   ANNOTATIONS,
   APP_LABEL,
   COLOR_LABEL,
+  POD_TEMPLATE_HASH,
+  baseSelector,
   cleanForApply,
+  colorSelector,
   coloredDeployment,
   coloredHpa,
   coloredPdb,
@@ -29,7 +34,7 @@ import {
 } from './model.js';
 import { isAvailable, scaleDeployment, waitAvailable } from './rollout.js';
 import { Timeline } from './timeline.js';
-import { switchTraffic, type RunInfo } from './traffic.js';
+import { auditAnnotations, restoreAnnotations, switchTraffic, type RunInfo } from './traffic.js';
 
 export interface DeployEnvironment {
   cluster: Cluster;
@@ -60,6 +65,13 @@ export interface Outcome {
 /** Attempts and waits of the gate's checks: enough to ride out a slow first answer, short enough to fail fast. */
 const CHECK_POLICY = { attempts: 3, retryDelayMs: 1_000, timeoutMs: 10_000, deadlineMs: 120_000, concurrency: 8 };
 
+/** What the manifests and image of a deploy hash to: equal hashes, equal deploys. */
+export function deployHash(objects: KubeObject[], image: string): string {
+  return createHash('sha256').update(JSON.stringify([objects, image])).digest('hex').slice(0, 16);
+}
+
+const isStaged = (deployment: KubeObject | undefined) => deployment?.metadata.annotations?.[ANNOTATIONS.staged] === 'true';
+
 class Deploy {
   readonly outcome: Outcome;
   private service?: KubeObject;
@@ -74,98 +86,117 @@ class Deploy {
     return this.env.inputs;
   }
 
+  private get cluster() {
+    return this.env.cluster;
+  }
+
+  private get step() {
+    const timeline = this.outcome.timeline;
+    return timeline.step.bind(timeline);
+  }
+
   private deploymentRef(color: Color) {
     return { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName(this.inputs.app, color), namespace: this.inputs.namespace };
   }
 
   private async readService(): Promise<KubeObject | undefined> {
-    this.service = await this.env.cluster.get(this.serviceRef);
+    this.service = await this.cluster.get(this.serviceRef);
     this.outcome.activeColor = selectedColor(this.service) ?? 'none';
     this.outcome.previousColor = this.service?.metadata.annotations?.[ANNOTATIONS.previousColor] ?? 'none';
     return this.service;
   }
 
   async run(): Promise<Outcome> {
-    const { cluster, inputs } = this.env;
-    const lock = await this.outcome.timeline.step('lock', () => acquireLock(cluster, inputs.namespace, inputs.app, this.env.holder, inputs.lockTimeoutMs, this.env.log), (l) => `held as ${l.holder}`);
+    let lock: Lock | undefined;
     try {
+      const { inputs } = this.env;
+      lock = await this.step('lock', () => acquireLock(this.cluster, inputs.namespace, inputs.app, this.env.holder, inputs.lockTimeoutMs, this.env.log), (l) => `held as ${l.holder}`);
       await this.readService();
-      switch (inputs.mode) {
-        case 'deploy':
-        case 'deploy-and-promote':
-          await this.deploy(inputs.mode === 'deploy-and-promote');
-          break;
-        case 'promote':
-          await this.promoteStaged();
-          break;
-        case 'rollback':
-          await this.rollback();
-          break;
-        case 'abort':
-          await this.abort();
-          break;
-      }
+      if (inputs.mode === 'deploy' || inputs.mode === 'deploy-and-promote') await this.deploy(inputs.mode === 'deploy-and-promote');
+      else if (inputs.mode === 'promote') await this.promoteStaged();
+      else if (inputs.mode === 'rollback') await this.rollback();
+      else await this.abort();
     } catch (error) {
       this.outcome.failure = (error as Error).message;
       // Whatever went wrong, report the colour that really serves now.
-      await this.readService().catch(() => undefined);
+      const service = await this.cluster.get(this.serviceRef).catch(() => this.service);
+      this.outcome.activeColor = selectedColor(service) ?? 'none';
     } finally {
-      await lock.release().catch(() => undefined);
+      await lock?.release().catch(() => undefined);
     }
     return this.outcome;
   }
 
   private async deploy(promote: boolean): Promise<void> {
     const { cluster, inputs } = this.env;
-    const timeline = this.outcome.timeline;
-    const manifests = classify(await loadManifests(inputs.manifests, this.env.cwd), inputs.app, inputs.service);
+    const objects = await loadManifests(inputs.manifests, this.env.cwd);
+    const manifests = classify(objects, inputs.app, inputs.service);
     if (!this.service && !manifests.service) throw new Error(`Service ${inputs.namespace}/${inputs.service} does not exist and is not in the manifests`);
     const plan = planColors(this.service);
     const staged = plan.staged;
     const image = inputs.image ?? deploymentImage(manifests.deployment, inputs.container) ?? '';
+    const hash = deployHash(objects, image);
     this.outcome.deployment = deploymentName(inputs.app, staged);
     this.outcome.image = image;
 
     const active = plan.active ? await cluster.get(this.deploymentRef(plan.active)) : undefined;
-    if (plan.active && active && isAvailable(active) && deploymentImage(active, inputs.container) === image && this.service?.metadata.annotations?.[ANNOTATIONS.image] === image) {
+    if (plan.active && active && isAvailable(active) && deploymentImage(active, inputs.container) === image && active.metadata.annotations?.[ANNOTATIONS.manifestsHash] === hash) {
       this.outcome.deployment = deploymentName(inputs.app, plan.active);
-      this.note(`${image} is already live on ${plan.active}: nothing to deploy`);
+      this.note(`${image} is already live on ${plan.active} with these manifests: nothing to deploy`);
       return;
     }
 
     if (inputs.preDeployJob) {
       const job = inputs.preDeployJob;
-      await timeline.step('pre-deploy job', () => runPreDeployJob(cluster, job, inputs.namespace, this.env.cwd, inputs.rolloutTimeoutMs), (name) => `Job ${name} completed`);
+      await this.step('pre-deploy job', () => runPreDeployJob(cluster, job, inputs.namespace, this.env.cwd, inputs.rolloutTimeoutMs), (name) => `Job ${name} completed`);
     }
+    if (plan.migrating) await this.pinToOldPods();
 
     // The staged colour starts at what serves now (an HPA may have scaled it), never at zero.
     const serving = active ?? (plan.migrating ? await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: manifests.deployment.metadata.name, namespace: inputs.namespace }) : undefined);
     const replicas = Math.max(1, serving?.spec?.replicas ?? manifests.deployment.spec?.replicas ?? 1);
-    await timeline.step(`stage ${staged}`, () => this.stage(manifests, staged, image, replicas), () => `${this.outcome.deployment} with ${image}, ${replicas} replica(s)`);
+    await this.step('staged', () => this.stage(manifests, staged, image, replicas, hash), () => `${this.outcome.deployment} with ${image}, ${replicas} replica(s)`);
 
     try {
-      await timeline.step('available', () => waitAvailable(cluster, inputs.namespace, this.outcome.deployment, inputs.rolloutTimeoutMs));
-      if (inputs.checks.length) {
-        await timeline.step('gated', () => this.gate(manifests, staged));
-      }
+      this.env.log(`Waiting up to ${Math.round(inputs.rolloutTimeoutMs / 1000)}s for Deployment ${this.outcome.deployment} to become available`);
+      await this.step('available', () => waitAvailable(cluster, inputs.namespace, this.outcome.deployment, inputs.rolloutTimeoutMs), () => this.outcome.deployment);
+      if (inputs.checks.length) await this.step('gated', () => this.gate(manifests, staged), (detail) => detail);
     } catch (error) {
-      await this.handleStagedFailure(staged);
+      await this.handleFailedColor(staged, plan.migrating);
       throw error;
     }
     if (!promote) {
+      await cluster.mergePatch(this.deploymentRef(staged), { metadata: { annotations: { [ANNOTATIONS.staged]: 'true' } } });
       this.note(`${staged} is staged and gated; traffic stays on ${plan.active ?? 'what serves now'} until mode promote`);
       return;
     }
-    await this.promote(staged, image, plan.active, plan.migrating, manifests.service);
+    await this.promote(staged, image, plan.active, manifests.service);
   }
 
-  private async stage(manifests: AppManifests, color: Color, image: string, replicas: number): Promise<void> {
+  /** Migration: narrow the Service to the old pods before staging (see migration.ts). */
+  private async pinToOldPods(): Promise<void> {
+    const service = this.service!;
+    const selector = service.spec?.selector ?? {};
+    if (selector[POD_TEMPLATE_HASH]) return; // pinned by an earlier run
+    const { inputs } = this.env;
+    await this.step('pinned', async () => {
+      const pin = await pinnedSelector(this.cluster, inputs.namespace, inputs.service, selector);
+      this.service = await switchTraffic(this.cluster, { namespace: inputs.namespace, service: inputs.service, selector: pin, annotations: { [ANNOTATIONS.previousSelector]: JSON.stringify(selector) } });
+    }, () => `${inputs.service} selects only the pods that serve now (${POD_TEMPLATE_HASH}=${this.service?.spec?.selector?.[POD_TEMPLATE_HASH]})`);
+  }
+
+  private async stage(manifests: AppManifests, color: Color, image: string, replicas: number, hash: string): Promise<void> {
     const { cluster, inputs } = this.env;
+    const existing = await cluster.get(this.deploymentRef(color));
+    // A colour staged earlier loses its "gated" mark while it is staged again.
+    if (isStaged(existing)) await cluster.mergePatch(this.deploymentRef(color), { metadata: { annotations: { [ANNOTATIONS.staged]: null } } });
     for (const object of manifests.others) {
       const clean = cleanForApply(object);
       await cluster.apply({ ...clean, metadata: { ...clean.metadata, namespace: clean.metadata.namespace ?? inputs.namespace } });
     }
-    await cluster.apply(coloredDeployment(manifests.deployment, { app: inputs.app, color, namespace: inputs.namespace, image, container: inputs.container, replicas }));
+    const deployment = coloredDeployment(manifests.deployment, { app: inputs.app, color, namespace: inputs.namespace, image, container: inputs.container, replicas });
+    deployment.metadata.annotations = { ...deployment.metadata.annotations, [ANNOTATIONS.manifestsHash]: hash };
+    await cluster.apply(deployment);
     for (const hpa of manifests.hpas) await cluster.apply(coloredHpa(hpa, inputs.app, color, inputs.namespace));
     for (const pdb of manifests.pdbs) await cluster.apply(coloredPdb(pdb, inputs.app, color, inputs.namespace));
   }
@@ -175,19 +206,18 @@ class Deploy {
     const { cluster, inputs } = this.env;
     const stable = manifests.service ?? this.service!;
     const preview = await cluster.apply(previewService(stable, inputs.previewService, inputs.app, color, inputs.namespace));
-    const baseUrl = inputs.previewUrl ?? this.proxyUrl(preview);
-    await this.check('checks', inputs.checks, baseUrl, Boolean(inputs.previewUrl));
+    await this.check('checks', inputs.checks, inputs.previewUrl ?? this.proxyUrl(preview), Boolean(inputs.previewUrl));
     return `${inputs.checks.length} check(s) passed on ${color} via ${inputs.previewUrl ? 'preview-url' : `the API proxy to ${inputs.previewService}`}`;
   }
 
   private proxyUrl(service: KubeObject): string {
     const port = service.spec?.ports?.[0];
     const target = port ? `${service.metadata.name}:${port.name ?? port.port}` : service.metadata.name;
-    return `${this.env.cluster.connection.server}/api/v1/namespaces/${service.metadata.namespace ?? this.inputs.namespace}/services/${target}/proxy`;
+    return `${this.cluster.connection.server}/api/v1/namespaces/${service.metadata.namespace ?? this.inputs.namespace}/services/${target}/proxy`;
   }
 
   private async check(label: string, checks: Check[], baseUrl: string, direct: boolean): Promise<void> {
-    const connection = this.env.cluster.connection;
+    const connection = this.cluster.connection;
     const run = await runChecks(checks, {
       ...CHECK_POLICY,
       baseUrl,
@@ -204,13 +234,24 @@ class Deploy {
     }
   }
 
-  private async handleStagedFailure(color: Color): Promise<void> {
+  /** A colour that failed its gate or its post-checks: kept for inspection, or removed (`on-failure`). */
+  private async handleFailedColor(color: Color, migrating: boolean): Promise<void> {
+    const name = deploymentName(this.inputs.app, color);
     if (this.inputs.onFailure === 'delete') {
       await this.removeColor(color);
-      this.note(`on-failure: delete — removed ${deploymentName(this.inputs.app, color)}`);
+      // Nothing coloured is left for the pin to keep out: the Service selects as it did before.
+      if (migrating && this.service?.spec?.selector?.[POD_TEMPLATE_HASH]) await this.unpin();
+      this.note(`on-failure: delete — removed ${name}`);
     } else {
-      this.note(`on-failure: keep — ${deploymentName(this.inputs.app, color)} is left for inspection; traffic was not switched`);
+      this.note(`on-failure: keep — ${name} is left for inspection; it takes no traffic`);
     }
+  }
+
+  private async unpin(): Promise<void> {
+    const original = JSON.parse(this.service?.metadata.annotations?.[ANNOTATIONS.previousSelector] ?? 'null');
+    if (!original) return;
+    const { inputs } = this.env;
+    this.service = await switchTraffic(this.cluster, { namespace: inputs.namespace, service: inputs.service, selector: original, annotations: { [ANNOTATIONS.previousSelector]: null } });
   }
 
   private async removeColor(color: Color): Promise<void> {
@@ -225,27 +266,39 @@ class Deploy {
   }
 
   /** Switches to `staged`, runs post-checks, and switches back when they fail. */
-  private async promote(staged: Color, image: string, previous: Color | undefined, migrating: boolean, manifest?: KubeObject): Promise<void> {
+  private async promote(staged: Color, image: string, previous: Color | undefined, manifest?: KubeObject): Promise<void> {
     const { cluster, inputs, run } = this.env;
-    const timeline = this.outcome.timeline;
     const before = this.service;
-    const annotations = migrating && before ? { [ANNOTATIONS.previousSelector]: JSON.stringify(before.spec?.selector ?? {}) } : undefined;
-    const previousLabel = previous ?? 'none';
-    await timeline.step(`switched to ${staged}`, async () => {
-      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, target: { color: staged }, previous: previousLabel, image, run, manifest, annotations });
-    });
-    this.outcome.activeColor = staged;
-    this.outcome.previousColor = previousLabel;
-    this.outcome.promoted = true;
+    const beforeAnnotations = before?.metadata.annotations ?? {};
+    const migrating = Boolean(before) && !previous;
+    const previousDeployment = previous ? await cluster.get(this.deploymentRef(previous)) : undefined;
+    const stagedDeployment = await cluster.get(this.deploymentRef(staged));
+    const base = baseSelector(manifest?.spec?.selector ?? JSON.parse(beforeAnnotations[ANNOTATIONS.previousSelector] ?? 'null') ?? before?.spec?.selector);
+    await this.step('switched', async () => {
+      this.service = await switchTraffic(cluster, {
+        namespace: inputs.namespace,
+        service: inputs.service,
+        selector: colorSelector(base, staged),
+        manifest,
+        annotations: {
+          ...auditAnnotations(staged, image, run),
+          [ANNOTATIONS.previousColor]: previous ?? 'none',
+          [ANNOTATIONS.previousImage]: (previous ? deploymentImage(previousDeployment, inputs.container) : undefined) ?? '',
+          [ANNOTATIONS.previousRevision]: previous ? (beforeAnnotations[ANNOTATIONS.revision] ?? '') : '',
+          [ANNOTATIONS.manifestsHash]: stagedDeployment?.metadata.annotations?.[ANNOTATIONS.manifestsHash] ?? null,
+        },
+      });
+      await cluster.mergePatch(this.deploymentRef(staged), { metadata: { annotations: { [ANNOTATIONS.staged]: null } } });
+    }, () => `${inputs.service} → ${staged}`);
+    Object.assign(this.outcome, { activeColor: staged, previousColor: previous ?? 'none', promoted: true });
     if (migrating) this.note(`Migrated: ${inputs.service} selected pods without a colour; the old Deployment keeps running untouched (rollback restores its selector)`);
 
     if (inputs.postChecks.length) {
       try {
-        await timeline.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)));
+        await this.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
       } catch (error) {
-        await timeline.step(`rolled back`, () => this.switchBack(before, previous, image));
-        this.outcome.promoted = false;
-        this.outcome.rolledBack = true;
+        await this.step('rolled back', () => this.switchBack(before, staged), () => `${inputs.service} → ${this.outcome.activeColor}`);
+        await this.handleFailedColor(staged, false);
         throw new Error(`${(error as Error).message} — traffic switched back to ${this.outcome.activeColor}`, { cause: error });
       }
     }
@@ -253,91 +306,120 @@ class Deploy {
     if (previous && inputs.scaleDownDelayMs !== undefined) {
       const delay = inputs.scaleDownDelayMs;
       if (delay > 0) this.env.log(`Keeping ${deploymentName(inputs.app, previous)} for ${delay / 1000}s (scale-down-delay) for an instant rollback`);
-      await timeline.step(`scaled down ${previous}`, async () => {
+      await this.step('scaled down', async () => {
         await (this.env.sleep ?? realSleep)(delay);
         await scaleDeployment(cluster, inputs.namespace, deploymentName(inputs.app, previous), 0);
-      });
+      }, () => `${deploymentName(inputs.app, previous)} → 0 replicas`);
     } else if (previous) {
       this.note(`${deploymentName(inputs.app, previous)} keeps running (scale-down-delay: never)`);
     }
   }
 
-  /** Back to what served before a failed promote: the previous colour, or the pre-migration selector. */
-  private async switchBack(before: KubeObject | undefined, previous: Color | undefined, image: string): Promise<void> {
-    const { cluster, inputs, run } = this.env;
-    const failed = this.outcome.activeColor;
-    if (previous) {
-      const previousImage = deploymentImage(await cluster.get(this.deploymentRef(previous)), inputs.container) ?? '';
-      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, target: { color: previous }, previous: failed, image: previousImage, run });
-      this.outcome.activeColor = previous;
-    } else if (before) {
-      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, target: { selector: before.spec?.selector ?? {}, label: 'the old selector' }, previous: failed, image, run });
-      this.outcome.activeColor = 'none';
+  /** Back to exactly what served before a failed promote: the Service's selector and annotations as they were. */
+  private async switchBack(before: KubeObject | undefined, failed: Color): Promise<void> {
+    const { cluster, inputs } = this.env;
+    if (before) {
+      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, selector: before.spec?.selector ?? {}, annotations: restoreAnnotations(before) });
     } else {
-      // First deploy: nothing served before. Leave the Service selecting no pods rather than the failed colour.
-      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, target: { selector: { [APP_LABEL]: inputs.app, [COLOR_LABEL]: 'none' }, label: 'no pods' }, previous: failed, image, run });
-      this.outcome.activeColor = 'none';
+      // A first deploy created the Service: without it nothing serves, as before.
+      await cluster.delete(this.serviceRef);
+      this.service = undefined;
     }
-    this.outcome.previousColor = failed;
+    Object.assign(this.outcome, { activeColor: selectedColor(this.service) ?? 'none', previousColor: failed, promoted: false, rolledBack: true });
   }
 
   private async promoteStaged(): Promise<void> {
-    const { cluster } = this.env;
+    const { cluster, inputs } = this.env;
     const plan = planColors(this.service);
     const staged = await cluster.get(this.deploymentRef(plan.staged));
-    if (!staged || !(staged.spec?.replicas > 0)) throw new Error(`Nothing is staged: ${deploymentName(this.inputs.app, plan.staged)} ${staged ? 'is scaled to zero' : 'does not exist'}; run mode deploy first`);
-    this.outcome.deployment = staged.metadata.name;
-    this.outcome.image = deploymentImage(staged, this.inputs.container) ?? '';
-    await this.outcome.timeline.step('available', () => waitAvailable(cluster, this.inputs.namespace, staged.metadata.name, this.inputs.rolloutTimeoutMs));
+    const name = deploymentName(inputs.app, plan.staged);
+    if (!isStaged(staged) || !(staged?.spec?.replicas > 0)) {
+      throw new Error(`Nothing is staged: ${name} ${!staged ? 'does not exist' : !isStaged(staged) ? 'was not staged and gated by mode deploy since the last switch' : 'is scaled to zero'}; run mode deploy first`);
+    }
+    this.outcome.deployment = name;
+    this.outcome.image = deploymentImage(staged, inputs.container) ?? '';
+    if (inputs.image && inputs.image !== this.outcome.image) throw new Error(`${name} is staged with ${this.outcome.image}, not ${inputs.image}: run mode deploy with that image first`);
+    await this.step('available', () => waitAvailable(cluster, inputs.namespace, name, inputs.rolloutTimeoutMs), () => name);
     // A first deploy staged with mode deploy has no stable Service yet: it comes from the manifests.
-    const manifest = this.inputs.manifests.length ? classify(await loadManifests(this.inputs.manifests, this.env.cwd), this.inputs.app, this.inputs.service).service : undefined;
-    await this.promote(plan.staged, this.outcome.image, plan.active, plan.migrating, manifest);
+    const manifest = inputs.manifests.length ? classify(await loadManifests(inputs.manifests, this.env.cwd), inputs.app, inputs.service).service : undefined;
+    await this.promote(plan.staged, this.outcome.image, plan.active, manifest);
   }
 
   private async rollback(): Promise<void> {
     const { cluster, inputs, run } = this.env;
-    const timeline = this.outcome.timeline;
-    if (!this.service) throw new Error(`Cannot roll back: Service ${inputs.namespace}/${inputs.service} does not exist`);
-    const active = selectedColor(this.service);
-    const previous = this.service.metadata.annotations?.[ANNOTATIONS.previousColor];
-    if (previous === 'none') {
-      const selector = JSON.parse(this.service.metadata.annotations?.[ANNOTATIONS.previousSelector] ?? 'null');
-      if (!selector || !active) throw new Error(`Cannot roll back: ${inputs.service} has no selector from before its first blue-green deploy`);
-      await timeline.step('restored the old selector', async () => {
-        this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, target: { selector, label: 'the old selector' }, previous: active, image: '', run });
-      });
-      await timeline.step(`scaled down ${active}`, () => scaleDeployment(cluster, inputs.namespace, deploymentName(inputs.app, active), 0));
-      this.outcome.deployment = deploymentName(inputs.app, active);
-      Object.assign(this.outcome, { activeColor: 'none', previousColor: active, rolledBack: true });
-      this.note('Rolled back to the Deployment that served before the first blue-green deploy; only its pods serve now');
-      return;
-    }
+    const service = this.service;
+    if (!service) throw new Error(`Cannot roll back: Service ${inputs.namespace}/${inputs.service} does not exist`);
+    const annotations = service.metadata.annotations ?? {};
+    const active = selectedColor(service);
+    const previous = annotations[ANNOTATIONS.previousColor];
+    if (previous === 'none') return this.rollbackMigration(active);
     if (previous !== 'blue' && previous !== 'green') throw new Error(`Cannot roll back: ${inputs.service} records no previous colour`);
+    const name = deploymentName(inputs.app, previous);
     const target = await cluster.get(this.deploymentRef(previous));
-    if (!target) throw new Error(`Cannot roll back: Deployment ${deploymentName(inputs.app, previous)} is gone`);
-    this.outcome.deployment = target.metadata.name;
-    this.outcome.image = deploymentImage(target, inputs.container) ?? '';
+    if (!target) throw new Error(`Cannot roll back: Deployment ${name} is gone`);
+    const image = deploymentImage(target, inputs.container) ?? '';
+    const expected = annotations[ANNOTATIONS.previousImage];
+    if (expected && image !== expected) {
+      throw new Error(`Cannot roll back: ${name} now runs ${image}, staged after the last switch; the previous release ${expected} is no longer there`);
+    }
+    this.outcome.deployment = name;
+    this.outcome.image = image;
     if (!(target.spec?.replicas > 0)) {
       const current = active ? await cluster.get(this.deploymentRef(active)) : undefined;
       const replicas = Math.max(1, current?.spec?.replicas ?? 1);
-      await timeline.step(`scaled up ${previous}`, () => scaleDeployment(cluster, inputs.namespace, target.metadata.name, replicas), () => `${replicas} replica(s)`);
+      await this.step('scaled up', () => scaleDeployment(cluster, inputs.namespace, name, replicas), () => `${name} → ${replicas} replica(s)`);
     }
-    await timeline.step('available', () => waitAvailable(cluster, inputs.namespace, target.metadata.name, inputs.rolloutTimeoutMs));
-    await timeline.step(`switched to ${previous}`, async () => {
-      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, target: { color: previous }, previous: active ?? 'none', image: this.outcome.image, run });
-    });
+    await this.step('available', () => waitAvailable(cluster, inputs.namespace, name, inputs.rolloutTimeoutMs), () => name);
+    const activeDeployment = active ? await cluster.get(this.deploymentRef(active)) : undefined;
+    await this.step('switched', async () => {
+      this.service = await switchTraffic(cluster, {
+        namespace: inputs.namespace,
+        service: inputs.service,
+        selector: colorSelector(baseSelector(service.spec?.selector), previous),
+        annotations: {
+          ...auditAnnotations(previous, image, { ...run, revision: annotations[ANNOTATIONS.previousRevision] || run.revision }),
+          [ANNOTATIONS.previousColor]: active ?? 'none',
+          [ANNOTATIONS.previousImage]: deploymentImage(activeDeployment, inputs.container) ?? '',
+          [ANNOTATIONS.previousRevision]: annotations[ANNOTATIONS.revision] ?? '',
+          [ANNOTATIONS.manifestsHash]: target.metadata.annotations?.[ANNOTATIONS.manifestsHash] ?? null,
+        },
+      });
+    }, () => `${inputs.service} → ${previous}`);
     Object.assign(this.outcome, { activeColor: previous, previousColor: active ?? 'none', rolledBack: true });
+  }
+
+  /** Back to the plain Deployment: the old pods take traffic again, then the colour is scaled to zero. */
+  private async rollbackMigration(active: Color | undefined): Promise<void> {
+    const { cluster, inputs, run } = this.env;
+    const original = JSON.parse(this.service!.metadata.annotations?.[ANNOTATIONS.previousSelector] ?? 'null');
+    if (!original || !active) throw new Error(`Cannot roll back: ${inputs.service} has no selector from before its first blue-green deploy`);
+    const name = deploymentName(inputs.app, active);
+    // Old pods only (pinned), then the colour to zero, then the old selector: never both at once.
+    await this.step('switched', async () => {
+      const pin = await pinnedSelector(cluster, inputs.namespace, inputs.service, original);
+      this.service = await switchTraffic(cluster, {
+        namespace: inputs.namespace,
+        service: inputs.service,
+        selector: pin,
+        annotations: { ...auditAnnotations('none', '', run), [ANNOTATIONS.previousColor]: active, [ANNOTATIONS.previousImage]: null, [ANNOTATIONS.previousRevision]: null },
+      });
+    }, () => `${inputs.service} → the pods of the old Deployment`);
+    await this.step('scaled down', () => scaleDeployment(cluster, inputs.namespace, name, 0), () => `${name} → 0 replicas`);
+    await this.unpin();
+    Object.assign(this.outcome, { activeColor: 'none', previousColor: active, rolledBack: true, deployment: name });
+    this.note('Rolled back to the Deployment that served before the first blue-green deploy; only its pods serve now');
   }
 
   private async abort(): Promise<void> {
     const plan = planColors(this.service);
     const name = deploymentName(this.inputs.app, plan.staged);
-    if (!(await this.env.cluster.get(this.deploymentRef(plan.staged)))) {
-      this.note(`Nothing to abort: ${name} does not exist`);
+    const staged = await this.cluster.get(this.deploymentRef(plan.staged));
+    if (!isStaged(staged)) {
+      this.note(`Nothing to abort: ${name} ${staged ? 'is not a staged colour (it is kept for rollback)' : 'does not exist'}`);
       return;
     }
     this.outcome.deployment = name;
-    await this.outcome.timeline.step(`removed ${plan.staged}`, () => this.removeColor(plan.staged));
+    await this.step('removed', () => this.removeColor(plan.staged), () => name);
     this.note(`Removed the staged colour ${plan.staged}; traffic stays on ${plan.active ?? 'what serves now'}`);
   }
 
@@ -350,4 +432,3 @@ class Deploy {
 export function runBlueGreen(env: DeployEnvironment): Promise<Outcome> {
   return new Deploy(env).run();
 }
-

@@ -54,14 +54,19 @@ async function readChecks(name: string, env: Env, cwd: string): Promise<Check[]>
   return parseChecks(name, await parseDocument(name, value, cwd), true);
 }
 
+/** Kubeconfig content, as YAML or JSON: a path never looks like this. */
+const KUBECONFIG_CONTENT = /^\s*(\{|(apiVersion|clusters|contexts|current-context|kind|users)\s*:)/m;
+
 /** kubeconfig: the input (content or path), else $KUBECONFIG, else ~/.kube/config. */
 function readKubeconfig(env: Env, cwd: string): ClusterAccess {
   const value = readString('kubeconfig', env);
-  if (value.includes('\n') || /^\s*(apiVersion|clusters|kind)\s*:/.test(value)) return { kind: 'kubeconfig', kubeconfig: value, source: 'the kubeconfig input' };
+  if (value.includes('\n') || KUBECONFIG_CONTENT.test(value)) return { kind: 'kubeconfig', kubeconfig: value, source: 'the kubeconfig input' };
   const candidates = value ? [value.startsWith('/') ? value : join(cwd, value)] : [...(env.KUBECONFIG ?? '').split(':').filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
   const path = candidates.find((candidate) => existsSync(candidate));
   if (!path) {
-    throw new InputError('kubeconfig', value ? `names a file that does not exist: ${value}` : 'is required: give kubeconfig content or a path, set KUBECONFIG, or use cluster-name with role-to-assume and aws-region for EKS');
+    // Name the path only when it plainly is one: a mistyped kubeconfig content may hold a token.
+    const shown = value.length <= 200 && /^[\w./~@+-]+$/.test(value) ? `: ${value}` : '';
+    throw new InputError('kubeconfig', value ? `names a file that does not exist${shown}` : 'is required: give kubeconfig content or a path, set KUBECONFIG, or use cluster-name with role-to-assume and aws-region for EKS');
   }
   return { kind: 'kubeconfig', kubeconfig: path, source: path };
 }
@@ -71,8 +76,8 @@ function readPreDeployJob(env: Env): PreDeployJob | undefined {
   if (!value) return undefined;
   const cronjob = value.match(/^cronjob(?:\.batch)?\/(.+)$/);
   if (cronjob) return { kind: 'cronjob', name: dnsLabel('pre-deploy-job', cronjob[1], 52) };
-  if (/\.ya?ml$/i.test(value)) return { kind: 'manifest', path: value };
-  throw new InputError('pre-deploy-job', 'must be cronjob/<name> or the path of a Job manifest (.yaml)');
+  if (/\.(ya?ml|json)$/i.test(value)) return { kind: 'manifest', path: value };
+  throw new InputError('pre-deploy-job', 'must be cronjob/<name> or the path of a Job manifest (.yaml, .yml or .json)');
 }
 
 export async function readBlueGreenInputs(env: Env = process.env, cwd = process.cwd()): Promise<BlueGreenInputs> {

@@ -17,7 +17,17 @@ export const ANNOTATIONS = {
   deployedAt: 'sunday.dev/deployed-at',
   /** The selector the Service had before its first blue-green switch (migration), as JSON. */
   previousSelector: 'sunday.dev/previous-selector',
+  /** The image and revision the previous colour served: a rollback must find them still there. */
+  previousImage: 'sunday.dev/previous-image',
+  previousRevision: 'sunday.dev/previous-revision',
+  /** A hash of the manifests deployed, so that re-running the same deploy is a no-op. */
+  manifestsHash: 'sunday.dev/manifests-hash',
+  /** On a Deployment: staged and gated by mode deploy, waiting for mode promote. */
+  staged: 'sunday.dev/staged',
 } as const;
+
+/** The label Kubernetes' Deployment controller puts on each ReplicaSet's pods. */
+export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, any>; spec?: any; status?: any; [key: string]: any };
@@ -139,9 +149,9 @@ export function colorSelector(baseSelector: Record<string, string>, color: Color
   return { ...baseSelector, [COLOR_LABEL]: color };
 }
 
-/** The Service's selector without the colour: what the app's pods of every colour share. */
+/** A selector without the colour (or a migration's pin): what the app's pods of every colour share. */
 export function baseSelector(selector: Record<string, string> | undefined): Record<string, string> {
-  const { [COLOR_LABEL]: _color, ...rest } = selector ?? {};
+  const { [COLOR_LABEL]: _color, [POD_TEMPLATE_HASH]: _pin, ...rest } = selector ?? {};
   return rest;
 }
 

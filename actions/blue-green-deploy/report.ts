@@ -5,11 +5,12 @@ import type { BlueGreenInputs } from './inputs.js';
 import { formatMs } from './timeline.js';
 
 export function renderSummary(inputs: BlueGreenInputs, outcome: Outcome): string {
+  const serving = outcome.activeColor === 'none' ? 'what served before blue-green' : outcome.activeColor;
   const verdict = outcome.failure
     ? outcome.rolledBack
-      ? `### ↩️ ${inputs.app}: rolled back to ${outcome.activeColor}`
-      : `### ❌ ${inputs.app}: ${inputs.mode} failed — traffic stays on ${outcome.activeColor}`
-    : `### ✅ ${inputs.app}: ${inputs.mode} done — ${outcome.activeColor} serves`;
+      ? `### ↩️ ${inputs.app}: rolled back to ${serving}`
+      : `### ❌ ${inputs.app}: ${inputs.mode} failed — traffic stays on ${serving}`
+    : `### ✅ ${inputs.app}: ${inputs.mode} done — ${outcome.rolledBack ? 'rolled back: ' : ''}${serving} serves`;
   const facts = table(
     ['', ''],
     [

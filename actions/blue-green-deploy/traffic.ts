@@ -1,10 +1,10 @@
 /**
- * Traffic: the stable Service's selector and its audit annotations, changed in one write. A write
+ * Traffic: the stable Service's selector and its annotations, changed in one write. A write
  * carries the resourceVersion it was computed from, so a concurrent change makes it fail with 409
  * and it is recomputed from a fresh read — never applied over something it did not see.
  */
 import { KubeApiError, type Cluster } from './kube.js';
-import { ANNOTATIONS, baseSelector, cleanForApply, colorSelector, selectorPatch, type Color, type KubeObject } from './model.js';
+import { ANNOTATIONS, cleanForApply, selectorPatch, type KubeObject } from './model.js';
 
 export interface RunInfo {
   revision: string;
@@ -15,53 +15,53 @@ export interface RunInfo {
 export interface SwitchRequest {
   namespace: string;
   service: string;
-  /** The colour to select, or an exact selector to restore (rolling a migration back). */
-  target: { color: Color } | { selector: Record<string, string>; label: string };
-  previous: string;
-  image: string;
-  run: RunInfo;
+  /** The exact selector to set. */
+  selector: Record<string, string>;
+  /** Merged into the Service's annotations; null removes one. */
+  annotations: Record<string, string | null>;
   /** The Service from the manifests: created from it when missing; its ports are applied. */
   manifest?: KubeObject;
-  /** Extra annotations (e.g. the selector before the first switch). */
-  annotations?: Record<string, string>;
 }
 
 const SWITCH_ATTEMPTS = 6;
 
-function annotationsFor(request: SwitchRequest, active: string): Record<string, string> {
+/** The audit trail of a switch, as the next run reads it. */
+export function auditAnnotations(active: string, image: string, run: RunInfo): Record<string, string> {
   return {
     [ANNOTATIONS.activeColor]: active,
-    [ANNOTATIONS.previousColor]: request.previous,
-    [ANNOTATIONS.image]: request.image,
-    [ANNOTATIONS.revision]: request.run.revision,
-    [ANNOTATIONS.deployedBy]: request.run.actor,
-    [ANNOTATIONS.runUrl]: request.run.runUrl,
+    [ANNOTATIONS.image]: image,
+    [ANNOTATIONS.revision]: run.revision,
+    [ANNOTATIONS.deployedBy]: run.actor,
+    [ANNOTATIONS.runUrl]: run.runUrl,
     [ANNOTATIONS.deployedAt]: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    ...request.annotations,
   };
 }
 
-/** Points the stable Service at the target; returns the Service as written. */
+/** Every sunday.dev/* annotation of a Service, and null for ours it lacks: restores it exactly. */
+export function restoreAnnotations(service: KubeObject): Record<string, string | null> {
+  const own = Object.fromEntries(Object.entries(service.metadata.annotations ?? {}).filter(([key]) => key.startsWith('sunday.dev/'))) as Record<string, string>;
+  return { ...Object.fromEntries(Object.values(ANNOTATIONS).map((key) => [key, null])), ...own };
+}
+
+/** Sets the stable Service's selector and annotations; returns the Service as written. */
 export async function switchTraffic(cluster: Cluster, request: SwitchRequest): Promise<KubeObject> {
   const ref = { apiVersion: 'v1', kind: 'Service', name: request.service, namespace: request.namespace };
-  const active = 'color' in request.target ? request.target.color : 'none';
   for (let attempt = 1; ; attempt++) {
     const live = await cluster.get(ref);
-    const base = baseSelector(request.manifest?.spec?.selector ?? live?.spec?.selector);
-    const selector = 'color' in request.target ? colorSelector(base, request.target.color) : request.target.selector;
     try {
       if (!live) {
         if (!request.manifest) throw new Error(`Service ${request.namespace}/${request.service} does not exist and is not in the manifests`);
         const clean = cleanForApply(request.manifest);
+        const annotations = Object.fromEntries(Object.entries(request.annotations).filter(([, value]) => value !== null));
         return await cluster.create({
           ...clean,
-          metadata: { ...clean.metadata, namespace: request.namespace, annotations: { ...clean.metadata.annotations, ...annotationsFor(request, active) } },
-          spec: { ...clean.spec, selector },
+          metadata: { ...clean.metadata, namespace: request.namespace, annotations: { ...clean.metadata.annotations, ...annotations } },
+          spec: { ...clean.spec, selector: request.selector },
         });
       }
-      const spec: Record<string, unknown> = { selector: selectorPatch(live.spec?.selector, selector) };
+      const spec: Record<string, unknown> = { selector: selectorPatch(live.spec?.selector, request.selector) };
       if (request.manifest?.spec?.ports) spec.ports = request.manifest.spec.ports;
-      return await cluster.mergePatch(ref, { metadata: { resourceVersion: live.metadata.resourceVersion, annotations: annotationsFor(request, active) }, spec });
+      return await cluster.mergePatch(ref, { metadata: { resourceVersion: live.metadata.resourceVersion, annotations: request.annotations }, spec });
     } catch (error) {
       // 409: the Service changed since we read it (or a create raced us): read again and recompute.
       if (error instanceof KubeApiError && error.status === 409 && attempt < SWITCH_ATTEMPTS) continue;

@@ -29,8 +29,8 @@ describe('colours alternate and traffic follows', () => {
     expect(stage.kube.store.get('v1', 'ConfigMap', 'default', 'web-config')?.data).toEqual({ LOG_LEVEL: 'info' });
     expect(stage.kube.store.get('v1', 'Service', 'default', 'web-preview')?.spec.selector).toEqual({ app: 'web', 'sunday.dev/color': 'blue' });
     expect(r.summary).toContain('### ✅ web: deploy-and-promote done — blue serves');
-    expect(r.summary).toMatch(/\| stage blue \| ✅ \|/);
-    expect(r.summary).toMatch(/\| switched to blue \| ✅ \|/);
+    for (const step of ['lock', 'staged', 'available', 'gated', 'switched']) expect(r.summary).toMatch(new RegExp(`\\| ${step} \\| ✅ \\|`));
+    expect(r.summary).toContain('| staged | ✅ |');
     // The lock is released at the end.
     expect(stage.kube.store.get('coordination.k8s.io/v1', 'Lease', 'default', 'web-deploy')).toBeUndefined();
   });
@@ -70,9 +70,17 @@ describe('colours alternate and traffic follows', () => {
     const r = await stage.deploy({ image: 'sunday/web:v3' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'green', promoted: 'false', 'rolled-back': 'false', deployment: 'web-blue' });
-    expect(r.annotations.map((a) => a.message)).toContain('sunday/web:v3 is already live on blue: nothing to deploy');
+    expect(r.annotations.map((a) => a.message)).toContain('sunday/web:v3 is already live on blue with these manifests: nothing to deploy');
     expect(stage.service().metadata.resourceVersion).toBe(before);
     expect(await stage.serving()).toBe('v3');
+  });
+
+  test('the same image with changed manifests is deployed, not skipped', async () => {
+    stage.writeManifests(appManifests({ hpa: true, pdb: true }).replace('LOG_LEVEL: info', 'LOG_LEVEL: debug'));
+    const r = await stage.deploy({ image: 'sunday/web:v3' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'green', promoted: 'true' });
+    expect(stage.kube.store.get('v1', 'ConfigMap', 'default', 'web-config')?.data).toEqual({ LOG_LEVEL: 'debug' });
   });
 
   test('a 409 and a 500 on the Service during the switch are retried safely', async () => {
@@ -80,7 +88,7 @@ describe('colours alternate and traffic follows', () => {
     stage.kube.injectFault({ verb: 'patch', path: '/services/web', status: 500, count: 1 });
     const r = await stage.deploy({ image: 'sunday/web:v4' });
     expect(r.errors).toEqual([]);
-    expect(r.outputs).toMatchObject({ 'active-color': 'green', promoted: 'true' });
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', promoted: 'true' });
     expect(await stage.serving()).toBe('v4');
     const patches = stage.kube.requests.filter((q) => q.method === 'PATCH' && q.path.includes('/services/web') && !q.path.includes('preview'));
     expect(patches.length).toBeGreaterThanOrEqual(3);

@@ -38,6 +38,7 @@ test('failed checks on the staged colour: no switch', async () => {
 });
 
 test('failed post-checks after the switch: automatic rollback to the colour that served', async () => {
+  const before = stage.service().metadata.annotations;
   const r = await stage.deploy({ image: 'sunday/web:sick', 'post-checks': '- name: health\n  url: /healthz' });
   expect(r.exitCode).toBe(1);
   expect(r.errors[0]).toMatch(/^1 of 1 post-checks failed: health \(status 500, expected 2xx\) — traffic switched back to blue$/);
@@ -46,6 +47,8 @@ test('failed post-checks after the switch: automatic rollback to the colour that
   expect(stage.service().spec?.selector['sunday.dev/color']).toBe('blue');
   expect(stage.deployment('web-blue')?.spec.replicas).toBe(2); // never scaled down
   expect(r.summary).toContain('### ↩️ web: rolled back to blue');
+  // The Service is exactly as it was: its audit trail does not record the failed release.
+  expect(stage.service().metadata.annotations).toEqual(before);
   expect(r.summary).toMatch(/\| rolled back \| ✅ \|/);
 });
 
@@ -96,5 +99,22 @@ test('a manifest set without the Service, on a cluster without it, is refused be
     expect(other.deployment('web-blue')).toBeUndefined();
   } finally {
     await other.stop();
+  }
+});
+
+test('a failed first deploy removes the Service it created; the next deploy is a clean first deploy', async () => {
+  const fresh = await startStage({ faultImages: { ':sick': 'unhealthy' } }, { readinessProbe: true });
+  try {
+    const failed = await fresh.deploy({ image: 'sunday/web:sick', 'post-checks': '- url: /healthz' });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.outputs).toMatchObject({ 'active-color': 'none', 'rolled-back': 'true', promoted: 'false' });
+    expect(fresh.kube.store.get('v1', 'Service', 'default', 'web')).toBeUndefined();
+    const ok = await fresh.deploy({ image: 'sunday/web:v1' });
+    expect(ok.errors).toEqual([]);
+    expect(ok.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'none' });
+    expect(ok.summary).not.toContain('pinned');
+    expect(await fresh.serving()).toBe('v1');
+  } finally {
+    await fresh.stop();
   }
 });

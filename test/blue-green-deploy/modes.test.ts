@@ -39,8 +39,15 @@ describe('deploy, then promote in a second run (the approval-gated use)', () => 
     stage.kube.store.put({ ...stage.deployment('web-green')!, spec: { ...stage.deployment('web-green')!.spec, replicas: 0 } });
     const r = await stage.deploy({ mode: 'promote', manifests: '' });
     expect(r.exitCode).toBe(1);
-    expect(r.errors).toEqual(['Nothing is staged: web-green is scaled to zero; run mode deploy first']);
+    expect(r.errors).toEqual(['Nothing is staged: web-green was not staged and gated by mode deploy since the last switch; run mode deploy first']);
     expect(r.outputs['active-color']).toBe('blue');
+  });
+
+  test('mode abort leaves the previous colour alone: it is kept for rollback, not staged', async () => {
+    const r = await stage.deploy({ mode: 'abort', manifests: '' });
+    expect(r.exitCode).toBe(0);
+    expect(r.annotations.map((a) => a.message)).toContain('Nothing to abort: web-green is not a staged colour (it is kept for rollback)');
+    expect(stage.deployment('web-green')).toBeDefined();
   });
 
   test('mode abort removes the staged colour and leaves traffic alone', async () => {
@@ -116,6 +123,9 @@ describe('one deploy per app at a time', () => {
     const impatient = await stage.deploy({ image: 'sunday/web:v3', 'lock-timeout': '300ms' });
     expect(impatient.exitCode).toBe(1);
     expect(impatient.errors[0]).toContain(`Another deploy of web holds the lock default/web-deploy: ${holder}`);
+    // The first run may or may not have switched yet: the output says what the Service selects.
+    expect(impatient.outputs).toMatchObject({ 'active-color': expect.stringMatching(/^(blue|green)$/), promoted: 'false', 'rolled-back': 'false' });
+    expect(impatient.summary).toContain('Another deploy of web holds the lock');
 
     const patient = stage.deploy({ image: 'sunday/web:v3', 'lock-timeout': '30s' });
     const [a, b] = await Promise.all([first, patient]);
@@ -139,22 +149,29 @@ describe('inputs', () => {
     [{ 'cluster-name': 'sunday-prod' }, "Input 'role-to-assume' is required with cluster-name (EKS)"],
     [{ 'cluster-name': 'sunday-prod', 'role-to-assume': 'arn:aws:iam::123:role/x', 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy"],
     [{ checks: '- url: /x\n  expect-status: maybe' }, "Input 'checks' check 1: 'expect-status' must look like 200, 200,204 or 2xx,301"],
-    [{ 'pre-deploy-job': 'job/backup' }, "Input 'pre-deploy-job' must be cronjob/<name> or the path of a Job manifest (.yaml)"],
+    [{ 'pre-deploy-job': 'job/backup' }, "Input 'pre-deploy-job' must be cronjob/<name> or the path of a Job manifest (.yaml, .yml or .json)"],
+    [{ kubeconfig: '{"apiVersion": "v1", "users": [{"user": {"token": "s3cr3t-t0ken"}}]' }, "Input 'kubeconfig' is not a valid kubeconfig (YAML or JSON) in the kubeconfig input"],
   ])('%p → one error line, exit 1, nothing touched', async (inputs, message) => {
     const { runStep } = await import('../harness.js');
     const r = await runStep('blue-green-deploy', { inputs: { app: 'web', manifests: 'k8s', kubeconfig: 'apiVersion: v1\nclusters: []', ...inputs } });
     expect(r.exitCode).toBe(1);
     expect(r.errors).toEqual([message]);
     expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain('s3cr3t-t0ken');
   });
 
-  test('kubeconfig content is accepted inline, and its token is masked', async () => {
+  test('kubeconfig content is accepted inline, as YAML or one-line JSON, and its token is masked', async () => {
     const stage = await startStage({ strict: true });
     try {
       const { readFileSync } = await import('node:fs');
-      const r = await stage.deploy({ image: 'sunday/web:v1', kubeconfig: readFileSync(stage.kubeconfig, 'utf8') });
+      const { parse } = await import('yaml');
+      const text = readFileSync(stage.kubeconfig, 'utf8');
+      const r = await stage.deploy({ image: 'sunday/web:v1', kubeconfig: text });
       expect(r.errors).toEqual([]);
       expect(findLeaks(r.stdout + r.stderr, [stage.kube.token!])).toEqual([]);
+      const json = await stage.deploy({ image: 'sunday/web:v2', kubeconfig: JSON.stringify(parse(text)) });
+      expect(json.errors).toEqual([]);
+      expect(findLeaks(json.stdout + json.stderr, [stage.kube.token!])).toEqual([]);
     } finally {
       await stage.stop();
     }
@@ -195,5 +212,62 @@ describe('the very first deploy in two runs, gated by a Job manifest and checked
     expect(r.errors).toEqual([]);
     expect(r.summary).toContain(`| ✅ | / | ${liveUrl}/ | 200 |`);
     expect(stage.kube.requests.filter((q) => q.path.includes('/proxy/')).length).toBe(before);
+  });
+});
+
+describe('rollback never puts back a release that is no longer there', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await startStage();
+    await stage.deploy({ image: 'sunday/web:v1' });
+    await stage.deploy({ image: 'sunday/web:v2' });
+  });
+  afterAll(() => stage.stop());
+
+  test('after mode deploy restaged the previous colour, rollback refuses instead of putting v3 live', async () => {
+    await stage.deploy({ mode: 'deploy', image: 'sunday/web:v3' });
+    const r = await stage.deploy({ mode: 'rollback', manifests: '' });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual(['Cannot roll back: web-blue now runs sunday/web:v3, staged after the last switch; the previous release sunday/web:v1 is no longer there']);
+    expect(r.outputs).toMatchObject({ 'active-color': 'green', 'rolled-back': 'false' });
+    expect(await stage.serving()).toBe('v2');
+  });
+});
+
+describe('migration with approval: stage and gate first, promote later', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await startStage();
+    const { parseAllDocuments } = await import('yaml');
+    const { appManifests } = await import('./fixture.js');
+    for (const doc of parseAllDocuments(appManifests().replace('name: web, labels', 'name: web-deployment, labels'))) stage.kube.store.put(doc.toJS());
+    await stage.kube.settle();
+    for (let i = 0; i < 50 && (await stage.serving().catch(() => '')) !== 'v0'; i++) await stage.kube.settle();
+  });
+  afterAll(() => stage.stop());
+
+  test('mode deploy pins the Service to the old pods, so the staged colour takes no traffic before promote', async () => {
+    const r = await stage.deploy({ mode: 'deploy', image: 'sunday/web:v1', checks: '- url: /\n  expect-body: v1' });
+    expect(r.errors).toEqual([]);
+    expect(r.summary).toMatch(/\| pinned \| ✅ \|/);
+    expect(stage.service().spec?.selector).toEqual({ app: 'web', 'pod-template-hash': expect.any(String) });
+    const served = new Set<string>();
+    for (let i = 0; i < 20; i++) served.add(await stage.serving());
+    expect([...served]).toEqual(['v0']);
+  });
+
+  test('mode promote switches to blue; rollback brings the old pods back and only them', async () => {
+    const promoted = await stage.deploy({ mode: 'promote', manifests: '' });
+    expect(promoted.errors).toEqual([]);
+    expect(promoted.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'none' });
+    expect(stage.service().spec?.selector).toEqual({ app: 'web', 'sunday.dev/color': 'blue' });
+    expect(await stage.serving()).toBe('v1');
+    const back = await stage.deploy({ mode: 'rollback', manifests: '' });
+    expect(back.errors).toEqual([]);
+    expect(stage.service().spec?.selector).toEqual({ app: 'web' });
+    await stage.kube.settle();
+    const served = new Set<string>();
+    for (let i = 0; i < 10; i++) served.add(await stage.serving());
+    expect([...served]).toEqual(['v0']);
   });
 });
