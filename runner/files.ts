@@ -54,9 +54,9 @@ function unescapeProperty(text: string): string {
 
 const COMMAND = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/;
 
-/** Reads an action's stdout as the runner does. */
-export function processCommands(stdout: string): CommandLog {
-  const masks: string[] = [];
+/** Reads an action's stdout as the runner does; `secrets` are masked from the start (the job's token). */
+export function processCommands(stdout: string, secrets: string[] = []): CommandLog {
+  const masks: string[] = secrets.filter(Boolean);
   const annotations: Annotation[] = [];
   const shown: string[] = [];
   for (const line of stdout.split('\n')) {

@@ -52,7 +52,7 @@ const EXPRESSION = /\$\{\{\s*(.*?)\s*\}\}/g;
  */
 export function resolveDefault(name: string, value: string, githubToken: string | undefined): string {
   return value.replace(EXPRESSION, (whole, expression: string) => {
-    if (expression === 'github.token' || expression === 'secrets.GITHUB_TOKEN') {
+    if (expression === 'github.token') {
       if (githubToken === undefined) throw new Error(`The default of input '${name}' is ${whole}; give the runner a githubToken`);
       return githubToken;
     }
@@ -72,7 +72,8 @@ export function resolveInputs(
   const inputs: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) {
     if (name in given) continue;
-    if (spec.default !== undefined) inputs[name] = resolveDefault(name, spec.default, githubToken);
+    // As GitHub's runner: a declared input without a default is set, to the empty string.
+    inputs[name] = spec.default === undefined ? '' : resolveDefault(name, spec.default, githubToken);
   }
   const unexpected = Object.keys(given).filter((name) => !(name in metadata.inputs));
   return { inputs: { ...inputs, ...given }, unexpected };

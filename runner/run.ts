@@ -153,7 +153,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   clearTimeout(timer);
   const durationMs = performance.now() - started;
 
-  const commands = processCommands(stdout);
+  // GitHub masks the job's token in every log line, whether the action registers it or not.
+  const commands = processCommands(stdout, options.githubToken ? [options.githubToken] : []);
   const read = (file: string) => readFileSync(file, 'utf8');
   return {
     exitCode,

@@ -3,6 +3,7 @@
  * `post-checks`): parsing with input errors, and judging one response. Light on purpose: it is
  * loaded while inputs are validated, before anything heavy.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { InputError } from './inputs.js';
 
 export interface StatusRange {
@@ -65,10 +66,32 @@ function isAbsolute(url: string): boolean {
   return /^https?:\/\//i.test(url);
 }
 
+/** An absolute http(s) URL that parses (`http://` alone or a space in the host does not). */
+function isValidAbsolute(url: string): boolean {
+  if (!isAbsolute(url)) return false;
+  try {
+    return Boolean(new URL(url).host);
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 9110 field names; values without CR, LF or NUL. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+
+/** Refuses a header the HTTP client would reject at run time; never echoes a value (it may be a secret). */
+export function checkHeaders(input: string, headers: Record<string, string>, where = ''): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new InputError(input, `${where}has a header name that is not a valid HTTP field name: '${name}'`);
+    if (BAD_HEADER_VALUE.test(value)) throw new InputError(input, `${where}has a value for header '${name}' with a line break or NUL`);
+  }
+}
+
 /** A check for each plain URL of smoke-test's `url` input: GET, any 2xx. */
 export function checksFromUrls(input: string, urls: string[]): Check[] {
   return urls.map((url) => {
-    if (!isAbsolute(url)) throw new InputError(input, 'must hold absolute http(s) URLs, one per line');
+    if (!isValidAbsolute(url)) throw new InputError(input, 'must hold absolute http(s) URLs, one per line');
     return { name: url, url, method: 'GET', headers: {}, expectStatus: DEFAULT_STATUS, followRedirects: true };
   });
 }
@@ -94,6 +117,8 @@ function parseCheck(input: string, entry: unknown, index: number, hasBaseUrl: bo
   if (typeof url !== 'string' || !url.trim()) fail("needs a 'url'");
   const trimmedUrl = (url as string).trim();
   if (!isAbsolute(trimmedUrl) && !hasBaseUrl) fail(`has a relative url (${trimmedUrl}); give base-url or an absolute http(s) URL`);
+  if (isAbsolute(trimmedUrl) && !isValidAbsolute(trimmedUrl)) fail(`has a url that is not a valid URL (${trimmedUrl})`);
+  if (!isAbsolute(trimmedUrl) && /\s/.test(trimmedUrl)) fail(`has a url with spaces (${trimmedUrl}); encode them as %20`);
   const name = spec.name === undefined ? trimmedUrl : String(spec.name);
 
   const method = spec.method === undefined ? 'GET' : String(spec.method).toUpperCase();
@@ -103,6 +128,7 @@ function parseCheck(input: string, entry: unknown, index: number, hasBaseUrl: bo
   if (spec.headers !== undefined) {
     if (!spec.headers || typeof spec.headers !== 'object' || Array.isArray(spec.headers)) fail("'headers' must be a map of header name to value");
     for (const [key, value] of Object.entries(spec.headers as Record<string, unknown>)) headers[key] = String(value);
+    checkHeaders(input, headers, `${where}: `);
   }
 
   let body: string | undefined;
@@ -150,8 +176,9 @@ export function valueAtPath(document: unknown, path: string): unknown {
   return current;
 }
 
+/** Deep equality that ignores the order of object keys; types must match (1 is not "1"). */
 function sameValue(actual: unknown, expected: unknown): boolean {
-  return JSON.stringify(actual) === JSON.stringify(expected);
+  return isDeepStrictEqual(actual, expected);
 }
 
 export interface Observed {

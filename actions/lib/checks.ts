@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { judgeResponse, type Check } from './check-spec.js';
 import { httpRequest, HttpError } from './http.js';
-import { backoffDelay, sleep as realSleep, type Random, type Sleep } from './retry.js';
+import { backoffDelay, parseRetryAfter, sleep as realSleep, type Random, type Sleep } from './retry.js';
 
 export interface CheckResult {
   name: string;
@@ -55,6 +55,7 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
   const result: CheckResult = { name: check.name, url, ok: false, status: null, attempts: 0, latencyMs: null, error: null };
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     result.attempts = attempt;
+    let retryAfterMs: number | undefined;
     try {
       const response = await httpRequest(url, {
         method: check.method,
@@ -69,6 +70,8 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
       result.status = response.status;
       result.latencyMs = Math.round(response.latencyMs);
       result.error = judgeResponse(check, response) ?? null;
+      // A server that says when to come back (429, 503) is waited for, within the deadline.
+      if (response.status === 429 || response.status === 503) retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
       result.status = null;
       result.latencyMs = error instanceof HttpError ? Math.round(error.latencyMs) : null;
@@ -79,7 +82,7 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
       return result;
     }
     if (attempt === options.attempts) break;
-    const delay = backoffDelay(attempt, { baseMs: options.retryDelayMs, capMs: RETRY_DELAY_CAP_MS, jitter: 'equal' }, options.random);
+    const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: options.retryDelayMs, capMs: RETRY_DELAY_CAP_MS, jitter: 'equal' }, options.random));
     if (Date.now() + delay >= deadline) {
       result.error += ' (deadline reached)';
       break;

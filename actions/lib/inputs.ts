@@ -170,7 +170,8 @@ const DOCUMENT_FILE = /\.(ya?ml|json)$/i;
 export async function parseDocument(name: string, value: string, cwd = process.cwd()): Promise<unknown> {
   let text = value;
   let source = 'inline YAML or JSON';
-  if (!value.includes('\n') && DOCUMENT_FILE.test(value)) {
+  // A path: one line naming a .yml/.yaml/.json file, no spaces, not YAML flow or list syntax.
+  if (DOCUMENT_FILE.test(value) && !/\s/.test(value) && !/^[-[{]/.test(value)) {
     const path = value.startsWith('/') ? value : `${cwd}/${value}`;
     if (!existsSync(path)) throw new InputError(name, `names a file that does not exist: ${value}`);
     text = readFileSync(path, 'utf8');

@@ -66,12 +66,14 @@ export function eventWords(context: RunContext): string | undefined {
 
 export function buildDefaultMessage(inputs: SlackInputs, context: RunContext): SlackMessage {
   const style = inputs.status ? STYLE[inputs.status] : undefined;
+  // The header is the title exactly; the status shows as its emoji on the first line below it, and
+  // in the notification text.
   const title = inputs.title ?? defaultTitle(context, inputs.status);
-  const heading = style ? `${style.emoji} ${title}` : title;
   const mention = inputs.status === 'failure' && inputs.mentionOnFailure ? inputs.mentionOnFailure : '';
-  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: heading, emoji: true } }];
+  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: title, emoji: true } }];
 
-  const body = [mention, inputs.message, eventWords(context)].filter(Boolean).join('\n');
+  const statusLine = inputs.status && style ? `${style.emoji} *${inputs.status}*` : '';
+  const body = [statusLine, mention, inputs.message, eventWords(context)].filter(Boolean).join('\n');
   if (body) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: body } });
 
   const fields: Array<[string, string]> = [
@@ -95,7 +97,7 @@ export function buildDefaultMessage(inputs: SlackInputs, context: RunContext): S
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackLink(context.runUrl, `${context.workflow || 'Run'} #${context.runNumber || context.runId}`)} · ${escapeMrkdwn(context.eventName)}` }] });
   }
 
-  const text = [mention, heading].filter(Boolean).join(' ');
+  const text = [mention, style ? `${style.emoji} ${title}` : title].filter(Boolean).join(' ');
   return style ? { text, attachments: [{ color: style.color, blocks }] } : { text, blocks };
 }
 

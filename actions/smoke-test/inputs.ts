@@ -1,5 +1,5 @@
 /** smoke-test's inputs, read and validated before anything heavy is loaded. */
-import { checksFromUrls, parseChecks, type Check } from '../lib/check-spec.js';
+import { checkHeaders, checksFromUrls, parseChecks, type Check } from '../lib/check-spec.js';
 import {
   InputError,
   readBoolean,
@@ -36,10 +36,12 @@ export async function readSmokeInputs(env: Env = process.env, cwd = process.cwd(
   const deadlineMs = readDuration('deadline', 300_000, env);
   if (timeoutMs <= 0) throw new InputError('timeout', 'must be a duration above zero');
   if (deadlineMs <= 0) throw new InputError('deadline', 'must be a duration above zero');
+  const headers = Object.fromEntries(readPairs('headers', ':', env));
+  checkHeaders('headers', headers);
   return {
     checks,
     baseUrl,
-    headers: Object.fromEntries(readPairs('headers', ':', env)),
+    headers,
     attempts: readInteger('attempts', 5, { min: 1, max: 100 }, env),
     retryDelayMs: readDuration('retry-delay', 2_000, env),
     timeoutMs,

@@ -40,6 +40,10 @@ describe('check format', () => {
     expect(judgeResponse(check({ url: '/', 'expect-json': { missing: true } }), ok)).toBe('missing is missing, expected true');
     expect(judgeResponse(check({ url: '/', 'max-latency-ms': 5 }), ok)).toBe('latency 10 ms, above 5 ms');
     expect(valueAtPath({ a: [{ b: null }] }, 'a.0.b')).toBeNull();
+    // Key order does not matter; types do.
+    const nested = { status: 200, body: '{"data":{"b":1,"c":2},"n":1}', latencyMs: 1 };
+    expect(judgeResponse(check({ url: '/', 'expect-json': { data: { c: 2, b: 1 } } }), nested)).toBeUndefined();
+    expect(judgeResponse(check({ url: '/', 'expect-json': { n: '1' } }), nested)).toBe('n is 1, expected "1"');
   });
 
   test('relative URLs join the base URL with one slash', () => {

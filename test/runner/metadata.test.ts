@@ -21,6 +21,12 @@ describe('action.yml', () => {
     expect(unexpected).toEqual(['bogus']);
   });
 
+  test('a declared input without a default is set to the empty string, as GitHub does', () => {
+    const { inputs } = resolveInputs(metadata, {}, 'ghs_token');
+    expect(inputs['required-checks']).toBe('');
+    expect(inputs.tag).toBe('');
+  });
+
   test('any other expression in a default is an error naming it', () => {
     const custom = { ...metadata, inputs: { ref: { default: '${{ github.ref }}' } } };
     expect(() => resolveInputs(custom, {}, 't')).toThrow("The default of input 'ref' uses ${{ github.ref }}");

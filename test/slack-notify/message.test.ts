@@ -32,7 +32,8 @@ describe('default message', () => {
     expect(message.text).toBe('✅ Deploy success · sunday/app@main');
     expect(message.attachments?.[0].color).toBe('#2EB67D');
     const blocks = message.attachments![0].blocks!;
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '✅ Deploy success · sunday/app@main', emoji: true } });
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Deploy success · sunday/app@main', emoji: true } });
+    expect(blocks[1].text.text).toMatch(/^✅ \*success\*\n/);
     const text = allText(message);
     expect(text).toContain('<https://github.com/sunday/app/commit/0123456789abcdef0123456789abcdef01234567|0123456>');
     expect(text).toContain('*Actor*\\noctocat');

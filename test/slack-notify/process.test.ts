@@ -26,6 +26,7 @@ test('webhook: the default message from a push, delivered once, secret never sho
   expect(slack.messages.length).toBe(before + 1);
   const sent = slack.messages.at(-1)!;
   expect(sent.text).toBe('✅ Deploy success · Codertocat/Hello-World@main');
+  expect((sent.attachments as Array<{ blocks: Array<{ text: { text: string } }> }>)[0].blocks[0].text.text).toBe('Deploy success · Codertocat/Hello-World@main');
   expect(JSON.stringify(sent.attachments)).toContain('*Environment*\\nstaging');
   expectNoLeak(r);
 });
@@ -95,6 +96,17 @@ test('Slack error codes are reported: invalid_auth, message_not_found, no_servic
   );
 });
 
+test('github.event.* placeholders read the event payload', async () => {
+  const r = await runStep('slack-notify', {
+    eventFixture: 'push-main',
+    inputs: { 'webhook-url': slack.webhookUrl, payload: '{"text": "{{ github.event.head_commit.message }} by {{ github.event.pusher.name }}"}' },
+  });
+  expect(r.errors).toEqual([]);
+  expect(slack.requests.at(-1)!.json.text).toMatch(/^.+ by Codertocat$/);
+  const missing = await runStep('slack-notify', { eventFixture: 'push-main', inputs: { 'webhook-url': slack.webhookUrl, payload: '{"text": "{{ github.event.nope.deeper }}"}' } });
+  expect(missing.errors).toEqual(["Input 'payload' uses {{ github.event.nope.deeper }}, which this event's payload does not have"]);
+});
+
 test('a payload file with placeholders keeps quotes and newlines of the commit message as data', async () => {
   const r = await runStep('slack-notify', {
     env: { COMMIT_MESSAGE: 'fix: "quoted"\nsecond line' },
@@ -116,6 +128,7 @@ test('a very long title and message are truncated to what Slack accepts', async 
   expect([r.exitCode, r.outputs.ok]).toEqual([0, 'true']);
   const header = slack.requests.at(-1)!.json.attachments[0].blocks[0].text.text as string;
   expect(Array.from(header)).toHaveLength(150);
+  expect(header).toBe('T'.repeat(149) + '…');
 });
 
 test.each([

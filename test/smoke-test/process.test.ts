@@ -52,6 +52,20 @@ test('fail-on-error false reports the failure as a warning and exits 0', async (
   expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([`1 of 1 smoke checks failed: ${target.url}/status/500 (status 500, expected 2xx)`]);
 });
 
+test('a one-line inline check whose URL ends in .json is a check, not a file name', async () => {
+  const r = await runStep('smoke-test', { inputs: { ...fast, checks: `- url: ${target.url}/status.json\n`.trim(), 'fail-on-error': 'false' } });
+  expect(r.errors).toEqual([]);
+  expect(JSON.parse(r.outputs.results)[0]).toMatchObject({ url: `${target.url}/status.json`, status: 404 });
+});
+
+test('a 429 with Retry-After is waited for before the next attempt', async () => {
+  const started = Date.now();
+  const r = await runStep('smoke-test', { inputs: { url: `${target.url}/limited?key=smoke&n=1&after=1`, 'retry-delay': '10ms' } });
+  expect(r.exitCode).toBe(0);
+  expect(JSON.parse(r.outputs.results)[0]).toMatchObject({ ok: true, attempts: 2 });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+});
+
 test('header values are sent, masked before any log line, and never shown', async () => {
   const secret = 'Bearer sk-live-4f9a2c7e';
   const before = target.requests.length;
@@ -71,6 +85,10 @@ test.each([
   [{ checks: '- url: /x' }, "Input 'checks' check 1: has a relative url (/x); give base-url or an absolute http(s) URL"],
   [{ checks: '- url: http://127.0.0.1:1/\n  expect-status: ok' }, "Input 'checks' check 1: 'expect-status' must look like 200, 200,204 or 2xx,301"],
   [{ url: 'http://127.0.0.1:1/', 'fail-on-error': 'nope' }, "Input 'fail-on-error' must be true or false"],
+  [{ url: 'http://' }, "Input 'url' must hold absolute http(s) URLs, one per line"],
+  [{ checks: '- url: http://exa mple/' }, "Input 'checks' check 1: has a url that is not a valid URL (http://exa mple/)"],
+  [{ url: 'http://127.0.0.1:1/', headers: 'Bad Name: v' }, "Input 'headers' has a header name that is not a valid HTTP field name: 'Bad Name'"],
+  [{ checks: '- url: http://127.0.0.1:1/\n  headers: { "x-a": "one\\ntwo" }' }, "Input 'checks' check 1: has a value for header 'x-a' with a line break or NUL"],
 ])('bad input %p → one error line, exit 1, no stack trace', async (inputs, message) => {
   const r = await runStep('smoke-test', { inputs });
   expect(r.exitCode).toBe(1);
