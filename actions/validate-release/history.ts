@@ -60,6 +60,8 @@ export interface History {
   shallow: boolean;
   /** Whether `git fetch --tags origin` ran (and succeeded). */
   fetched: boolean;
+  /** Why fetching tags failed, for a complete clone that goes on with its own tags. */
+  fetchFailed?: string;
 }
 
 export class HistoryError extends Error {}
@@ -98,6 +100,9 @@ export async function readHistory(git: Git, prefix: string, tag: string, fetch =
   const why = shallow ? 'the repository is a shallow clone' : 'no earlier release tag is present locally';
   if (origin.code !== 0) throw new HistoryError(`${why} and has no 'origin' remote to fetch tags from; ${FETCH_DEPTH_HINT}`);
   const fetched = await git(['fetch', '--tags', '--force', '--no-recurse-submodules', 'origin']);
+  // A complete clone already holds every tag it was cloned with: no earlier tag is a first release,
+  // even when origin cannot be reached to look for newer ones.
+  if (fetched.code !== 0 && !shallow) return { tags, shallow, fetched: false, fetchFailed: gitMessage(fetched.stderr) };
   if (fetched.code !== 0) {
     throw new HistoryError(`${why} and fetching tags from origin failed (${gitMessage(fetched.stderr)}); ${FETCH_DEPTH_HINT}`);
   }

@@ -114,7 +114,7 @@ async function checkIncrease(options: ReleaseOptions, version: string, git: Git)
   try {
     const history = await readHistory(git, options.tagPrefix, options.tag);
     const verdict = judgeIncrease(version, earlierReleases(history.tags, options.tagPrefix, options.tag), options.tagPrefix);
-    const fetched = history.fetched ? ' (tags fetched from origin)' : '';
+    const fetched = history.fetched ? ' (tags fetched from origin)' : history.fetchFailed ? ` (origin not reachable: ${history.fetchFailed}; judged on the clone's own tags)` : '';
     const passed = verdict.previous ? `${version} > ${verdict.previous}${fetched}` : `first release${fetched}`;
     return { outcome: outcome('increase', verdict.reason ? [verdict.reason] : [], passed, `${version} ≤ ${verdict.previous}`), previous: verdict.previous };
   } catch (error) {
