@@ -109,9 +109,10 @@ export function findingsOf(report: unknown): Finding[] {
       );
     });
     listAt(result, 'Misconfigurations', where).forEach((m: TrivyMisconfiguration, i) => {
+      // Only failures count: a passed check is skipped before its fields are required.
+      if (m.Status !== 'FAIL') return;
       const at = `${where}.Misconfigurations[${i}]`;
       const id = text(m.ID) ?? requireId(m.AVDID, at, 'ID');
-      if (m.Status !== 'FAIL') return;
       findings.push(
         finding({
           kind: 'misconfiguration',
