@@ -78,12 +78,18 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
   const builderDeps: BuilderDeps = { exec: deps.exec, sleep: deps.sleep, info: deps.info, warning: deps.warning, tempDir: deps.tempDir };
   const builder = choice.name === 'buildx' ? createBuildx(builderDeps) : createBuildah(builderDeps);
 
-  const credentials = await registryCredentials(inputs, plan, deps);
+  // Without a push (a pull request) there is nothing to log in for, unless the registry holds the
+  // cache; a pull request from a fork gets no OIDC token, so asking for one would fail the build.
+  const needsLogin = plan.push || options.cache === 'registry';
+  if (!needsLogin && inputs.aws) deps.notice('Not pushing: skipped the ECR login (role-to-assume is only needed to push)');
+  const credentials = needsLogin ? await registryCredentials(inputs, plan, deps) : new Map<string, Credentials>();
   for (const [registry, login] of credentials) await builder.login(registry, login);
 
   const outcome = await builder.build(plan, options);
   const result: BuildResult = { builder: choice.name, plan, digest: outcome.digest, verifications: [], metadata: outcome.metadata };
   if (!plan.push) {
+    // No registry holds it, so there is no digest "as the registry reports it".
+    result.digest = undefined;
     result.verifySkipped = `nothing was pushed (${plan.pushReason})`;
     deps.notice(`verify skipped: ${result.verifySkipped}`);
     return result;

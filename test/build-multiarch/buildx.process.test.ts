@@ -85,6 +85,7 @@ test('pull request: tag pr-<n>, no --push and no --load (two platforms), verify 
   expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'notice', message: expect.stringContaining('verify skipped: nothing was pushed') }));
   expect(r.outputs.tags).toBe(`${IMAGE}:pr-2`);
   expect(r.outputs['image-ref']).toBe('');
+  expect(r.outputs.digest).toBe(''); // nothing in a registry, so no digest as a registry reports it
 });
 
 test('pull request with one platform: --load, so later steps can run the image', async () => {
