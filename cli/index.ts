@@ -10,4 +10,11 @@ process.on('SIGINT', () => {
   process.stderr.write('\nsunday-actions: waiting for the action to stop (Ctrl-C again to quit)\n');
 });
 
+// `sunday-actions … | head` closes our stdout early: that ends the output, not the command with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });

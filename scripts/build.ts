@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { transformSync } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const nccCli = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js');
@@ -55,7 +56,8 @@ export async function build(outRoot: string, only?: string[]): Promise<string[]>
   return names;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): compare as URLs, so paths with spaces match too.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const onlyAt = args.indexOf('--only');

@@ -19,6 +19,7 @@ import { repoRoot } from '../catalog.js';
 import { LogView } from '../log.js';
 import { styleFor } from '../text.js';
 import { makeReleaseRepo, startEmulatorProcess, type Emulator, type ReleaseRepo } from './world.js';
+import { pathToFileURL } from 'node:url';
 
 const NAMESPACE = 'sunday-production';
 const style = styleFor(process.stdout.isTTY, process.env);
@@ -85,9 +86,9 @@ const STEPS: Step[] = [
     id: 'v1',
     title: 'blue-green-deploy v1 (first deploy)',
     action: 'blue-green-deploy',
-    inputs: (w) => deployInputs(w, 'sunday/backend:v1'),
+    inputs: (w) => ({ ...deployInputs(w, 'sunday/backend:v1'), 'post-checks': '- name: version\n  url: /\n  expect-body: v1' }),
     expect: { exitCode: 0, outputs: { 'active-color': 'blue', promoted: 'true' } },
-    verdict: (r) => `${r.outputs['active-color']} serves ${r.outputs.image}`,
+    verdict: (r) => `${r.outputs['active-color']} serves ${r.outputs.image}; v1 answers`,
   },
   {
     id: 'v2',
@@ -189,14 +190,15 @@ export async function runPipeline(): Promise<number> {
   out(`${style.bold('Sunday CD pipeline, on local services')} (work folder ${dir})\n`);
   out('Starting the Kubernetes emulator (its own process: pods that really serve, Service proxies)…\n');
   const kube = await startEmulatorProcess(dir, { 'sunday/backend:v3': 'unhealthy' }, NAMESPACE);
-  out(`  ready at ${kube.url}; v3 is set to answer 500 on /healthz\n`);
-  const slack = await startSlackServer();
-  out(`Local Slack at ${slack.url}\n`);
-  const repo = makeReleaseRepo(join(dir, 'repo'));
-  out(`Release repository ${repo.dir}: tags v1.0.0 and ${repo.tag} (${repo.sha.slice(0, 7)})\n`);
-  const world: World = { dir, repo, kube, slack, outputs: {} };
+  let slack: SlackServer | undefined;
   const rows: Row[] = [];
   try {
+    out(`  ready at ${kube.url}; v3 is set to answer 500 on /healthz\n`);
+    slack = await startSlackServer();
+    out(`Local Slack at ${slack.url}\n`);
+    const repo = makeReleaseRepo(join(dir, 'repo'));
+    out(`Release repository ${repo.dir}: tags v1.0.0 and ${repo.tag} (${repo.sha.slice(0, 7)})\n`);
+    const world: World = { dir, repo, kube, slack, outputs: {} };
     for (const [index, step] of STEPS.entries()) {
       const row = await runStep(step, index, world);
       rows.push(row);
@@ -206,7 +208,7 @@ export async function runPipeline(): Promise<number> {
     if (message) out(`\nSlack: one message (ts ${message.ts}), now: ${message.text}\n`);
   } finally {
     await kube.stop();
-    await slack.stop();
+    await slack?.stop();
   }
   printTimeline(rows, (performance.now() - started) / 1000);
   const ok = rows.length === STEPS.length && rows.every((row) => row.ok);
@@ -214,7 +216,8 @@ export async function runPipeline(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): compare as URLs, so paths with spaces match too.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await runPipeline();
 }
 
