@@ -75,6 +75,14 @@ test('push to main (builder auto, daemon and buildx answer): the whole buildx co
   expect(r.summary).toContain('skipped: verify: false');
 });
 
+test('pull request with ECR inputs but no OIDC token (a fork): builds without a login, as ci.yml needs', async () => {
+  const r = await step('pull_request-opened', { 'role-to-assume': 'arn:aws:iam::123456789012:role/sunday-ci-ecr-push', 'aws-region': 'eu-west-1' });
+  expect(r.errors).toEqual([]);
+  expect(r.exitCode).toBe(0);
+  expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'notice', message: 'Not pushing: skipped the ECR login (role-to-assume is only needed to push)' }));
+  expect(docker.builds()).toHaveLength(1);
+});
+
 test('pull request: tag pr-<n>, no --push and no --load (two platforms), verify skipped with a notice', async () => {
   const r = await step('pull_request-opened', { verify: 'true' });
   expect(r.exitCode).toBe(0);
