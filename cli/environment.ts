@@ -28,6 +28,10 @@ export function contextOverrides(options: { ref?: string; sha?: string; reposito
     ref: options.ref,
     sha: options.sha,
     repository: options.repository,
+    // A run on a laptop is no GitHub run: no run id (so no run URL in audit trails), and the
+    // person who ran it as the actor, not a placeholder.
+    runId: '',
+    actor: userEnv.USER || userEnv.LOGNAME || 'local',
     apiUrl: userEnv.GITHUB_API_URL || undefined,
     serverUrl: userEnv.GITHUB_SERVER_URL || undefined,
     graphqlUrl: userEnv.GITHUB_GRAPHQL_URL || undefined,
