@@ -3,8 +3,11 @@
  * that honour `Retry-After`, and retries only of what is safe to repeat. Callers may pass an undici
  * dispatcher (a CA, a client certificate) and extra headers — blue-green-deploy sends smoke checks
  * through the Kubernetes API server's proxy that way.
+ *
+ * Built on undici's `request`, not `fetch`: fetch drops a `Host` header (smoke checks against an
+ * address need one) and refuses ports on its "bad port" list (port 1 would not even be tried).
  */
-import { fetch, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, interceptors, request, type Dispatcher } from 'undici';
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type Random, type Sleep } from './retry.js';
 
 export interface HttpOptions {
@@ -38,7 +41,7 @@ export interface HttpResponse {
   status: number;
   headers: Headers;
   body: string;
-  /** The final URL, after redirects. */
+  /** The URL asked for. */
   url: string;
   attempts: number;
   /** Time of the last attempt, to the end of the body. */
@@ -55,6 +58,24 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+const MAX_REDIRECTIONS = 20;
+
+/** The dispatcher with redirects followed, made once per base dispatcher. */
+const following = new WeakMap<Dispatcher, Dispatcher>();
+function withRedirects(base: Dispatcher): Dispatcher {
+  let composed = following.get(base);
+  if (!composed) following.set(base, (composed = base.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }))));
+  return composed;
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+  }
+  return headers;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -93,22 +114,22 @@ export async function httpRequest(url: string | URL, options: HttpOptions = {}):
     let retryAfterMs: number | undefined;
     let lastResponse: HttpResponse | undefined;
     try {
-      const response = await fetch(url, {
-        method,
+      const base = options.dispatcher ?? getGlobalDispatcher();
+      const response = await request(url, {
+        method: method as Dispatcher.HttpMethod,
         headers: options.headers,
         body: options.body,
-        redirect: options.followRedirects === false ? 'manual' : 'follow',
-        dispatcher: options.dispatcher,
+        dispatcher: options.followRedirects === false ? base : withRedirects(base),
         signal: AbortSignal.timeout(attemptTimeout),
       });
-      const body = await response.text();
-      const result = { status: response.status, headers: response.headers as Headers, body, url: response.url || String(url), attempts: attempt, latencyMs: performance.now() - started };
-      const retryable = response.status === 429 || (safe && RETRY_STATUSES.has(response.status));
+      const body = await response.body.text();
+      const result = { status: response.statusCode, headers: toHeaders(response.headers), body, url: String(url), attempts: attempt, latencyMs: performance.now() - started };
+      const retryable = result.status === 429 || (safe && RETRY_STATUSES.has(result.status));
       if (!retryable || attempt >= attempts) return result;
-      retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      retryAfterMs = parseRetryAfter(result.headers.get('retry-after'));
       if (retryAfterMs !== undefined && retryAfterMs > (options.maxRetryAfterMs ?? 60_000)) return result;
       lastResponse = result;
-      retryReason = `HTTP ${response.status}`;
+      retryReason = `HTTP ${result.status}`;
     } catch (error) {
       const code = networkCode(error);
       const latencyMs = performance.now() - started;
