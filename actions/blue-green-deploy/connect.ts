@@ -8,6 +8,10 @@ import { maskSecret } from '../lib/secrets.js';
 import type { ClusterAccess } from './inputs.js';
 import { connectionFor, type Connection } from './kube.js';
 
+const EKS_AUTH_PROVIDER = 'sunday-eks-token';
+/** Make a new token when the current one has less than this left. */
+const EKS_TOKEN_MARGIN_MS = 20_000;
+
 function maskKubeconfigSecrets(kc: KubeConfig): void {
   const user = kc.getCurrentUser();
   for (const secret of [user?.token, user?.password, user?.keyData]) maskSecret(secret);
@@ -32,13 +36,25 @@ export async function connect(access: ClusterAccess, log: (line: string) => void
   const { credentials, identity } = await assumeRoleWithOidc({ roleArn: access.aws.roleArn, region: access.aws.region, sessionName: access.aws.sessionName });
   const options = { region: access.aws.region, credentials, clusterName: access.clusterName };
   const cluster = await describeEksCluster(options);
-  const { token } = await createEksToken(options);
+  // The token is a presigned URL that expires within a minute: each request gets one that is
+  // fresh enough (made in-process, no call to AWS), however long the deploy takes.
+  let current = await createEksToken(options);
+  const token = async () => {
+    if (current.expiresAt.getTime() - Date.now() < EKS_TOKEN_MARGIN_MS) current = await createEksToken(options);
+    return current.token;
+  };
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: cluster.name, server: cluster.endpoint, caData: cluster.certificateAuthorityData }],
-    users: [{ name: 'github-oidc', token }],
+    users: [{ name: 'github-oidc', authProvider: { name: EKS_AUTH_PROVIDER, config: {} } }],
     contexts: [{ name: cluster.name, cluster: cluster.name, user: 'github-oidc' }],
     currentContext: cluster.name,
+  });
+  kc.addAuthenticator({
+    isAuthProvider: (user) => user.authProvider?.name === EKS_AUTH_PROVIDER,
+    applyAuthentication: async (_user, opts) => {
+      opts.headers = { ...opts.headers, Authorization: `Bearer ${await token()}` };
+    },
   });
   log(`EKS cluster ${cluster.name} (${cluster.endpoint}) as ${identity.assumedRoleArn ?? identity.roleArn}`);
   return connectionFor(kc);

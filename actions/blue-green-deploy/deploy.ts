@@ -223,7 +223,7 @@ class Deploy {
       baseUrl,
       // Through the API server, checks carry the cluster's CA and credentials.
       dispatcher: direct ? undefined : connection.dispatcher,
-      headers: direct ? undefined : connection.headers,
+      headers: direct ? undefined : await connection.authorization(),
       sleep: this.env.sleep,
       onResult: (result) => this.env.log(`${result.ok ? '✓' : '✗'} ${label} ${result.name}: ${result.ok ? result.status : result.error}`),
     });

@@ -67,22 +67,16 @@ export interface Connection {
   server: string;
   /** For HTTP requests of our own to the API server (service proxy checks): its CA, client certificate. */
   dispatcher: Agent;
-  /** The Authorization header the kubeconfig gives, if any. */
-  headers: Record<string, string>;
+  /** The Authorization header the kubeconfig gives now (asked each time: a token may be refreshed). */
+  authorization(): Promise<Record<string, string>>;
 }
 
-/** A connection from kubeconfig content or a kubeconfig file. */
-export async function connectKubeconfig(kubeconfig: string, isPath: boolean): Promise<Connection> {
-  const kc = new KubeConfig();
-  if (isPath) kc.loadFromFile(kubeconfig);
-  else kc.loadFromString(kubeconfig);
-  return connectionFor(kc);
-}
+type HttpsOptions = { headers?: Record<string, string>; ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string };
 
 export async function connectionFor(kc: KubeConfig): Promise<Connection> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig has no current cluster (set current-context)');
-  const options: { headers?: Record<string, string>; ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; rejectUnauthorized?: boolean } = { headers: {} };
+  const options: HttpsOptions = { headers: {} };
   await kc.applyToHTTPSOptions(options as never);
   const read = (data?: string, file?: string) => (data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined);
   const user = kc.getCurrentUser();
@@ -94,10 +88,13 @@ export async function connectionFor(kc: KubeConfig): Promise<Connection> {
       rejectUnauthorized: !cluster.skipTLSVerify,
     },
   });
-  const headers: Record<string, string> = {};
-  const authorization = options.headers?.Authorization ?? options.headers?.authorization;
-  if (authorization) headers.authorization = String(authorization);
-  return { kubeconfig: kc, server: cluster.server.replace(/\/+$/, ''), dispatcher, headers };
+  const authorization = async (): Promise<Record<string, string>> => {
+    const current: HttpsOptions = { headers: {} };
+    await kc.applyToHTTPSOptions(current as never);
+    const value = current.headers?.Authorization ?? current.headers?.authorization;
+    return value ? { authorization: String(value) } : {};
+  };
+  return { kubeconfig: kc, server: cluster.server.replace(/\/+$/, ''), dispatcher, authorization };
 }
 
 export interface ClusterOptions {
