@@ -68,6 +68,21 @@ export interface RunResult {
 /** Variables of the calling process that a runner's job would also have. Nothing else is passed. */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'USER', 'SHELL', 'TERM'];
 
+/** Without an event, a manual run of the job's context: workflow_dispatch, as a payload GitHub sends it. */
+function dispatchEvent(context: JobContext): EventSpec {
+  const [owner, name] = context.repository.split('/');
+  return {
+    name: 'workflow_dispatch',
+    payload: {
+      inputs: {},
+      ref: context.ref,
+      repository: { name, full_name: context.repository, owner: { login: owner }, html_url: `${context.serverUrl}/${context.repository}` },
+      sender: { login: context.actor, type: 'User' },
+      workflow: '.github/workflows/ci.yml',
+    },
+  };
+}
+
 export function nodeMajorOf(using: string): number {
   return Number(using.replace(/^node/, ''));
 }
@@ -107,7 +122,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const workspace = resolve(options.workspace ?? join(dir, 'workspace'));
   mkdirSync(workspace, { recursive: true });
 
-  const event = options.event ?? { name: 'workflow_dispatch', payload: {} };
+  const event = options.event ?? dispatchEvent(resolveContext({ name: 'workflow_dispatch', payload: {} }, options.context));
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(event.payload, null, 2));
   const context = resolveContext(event, options.context);

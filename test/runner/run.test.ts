@@ -54,6 +54,12 @@ describe('runAction', () => {
     expect(r.errors).toEqual(['asked to fail']);
   });
 
+  test('without an event, the step gets a workflow_dispatch payload of its context', async () => {
+    const r = await runAction({ actionDir, githubToken: 'ghs_unused_token', context: { repository: 'sunday/backend', ref: 'refs/heads/develop' } });
+    const env = JSON.parse(r.outputs.env);
+    expect(env).toMatchObject({ GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF: 'refs/heads/develop', GITHUB_REPOSITORY: 'sunday/backend', event_ref: 'refs/heads/develop' });
+  });
+
   test('a ${{ github.token }} default needs a token from the caller', async () => {
     await expect(runAction({ actionDir })).rejects.toThrow("The default of input 'token' is ${{ github.token }}; give the runner a githubToken");
   });
