@@ -3,8 +3,8 @@
  * event payload. Everything is optional: a step run outside GitHub (or with `GITHUB_REF` unset)
  * gets fewer automatic tags, never a crash.
  */
-import { readFileSync } from 'node:fs';
 import type { Env } from '../lib/inputs.js';
+import { readRunContext } from '../lib/run-context.js';
 
 export interface GithubContext {
   eventName?: string;
@@ -17,16 +17,6 @@ export interface GithubContext {
   pullRequestNumber?: number;
 }
 
-function readPayload(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
-  try {
-    const payload: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 function pullRequestNumber(payload: Record<string, unknown>, ref: string | undefined): number | undefined {
   const pr = payload.pull_request as { number?: unknown } | undefined;
   const fromPayload = pr?.number ?? payload.number;
@@ -36,15 +26,15 @@ function pullRequestNumber(payload: Record<string, unknown>, ref: string | undef
 }
 
 export function readGithubContext(env: Env = process.env): GithubContext {
-  const eventName = env.GITHUB_EVENT_NAME || undefined;
-  const ref = env.GITHUB_REF || undefined;
-  const isPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target';
+  const run = readRunContext(env);
+  const ref = run.ref || undefined;
+  const isPullRequest = run.eventName === 'pull_request' || run.eventName === 'pull_request_target';
   return {
-    eventName,
+    eventName: run.eventName || undefined,
     ref,
-    sha: env.GITHUB_SHA || undefined,
-    repository: env.GITHUB_REPOSITORY || undefined,
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    pullRequestNumber: isPullRequest ? pullRequestNumber(readPayload(env.GITHUB_EVENT_PATH), ref) : undefined,
+    sha: run.sha || undefined,
+    repository: run.repository || undefined,
+    serverUrl: run.serverUrl,
+    pullRequestNumber: isPullRequest ? pullRequestNumber(run.payload, ref) : undefined,
   };
 }
