@@ -3,27 +3,19 @@
  * into string values after the payload is parsed, so a quote or newline in a commit message can
  * never break the JSON or YAML around it.
  */
-import { readFileSync } from 'node:fs';
 import { valueAtPath } from '../lib/check-spec.js';
 import { InputError, inputVariable, type Env } from '../lib/inputs.js';
+import { readRunContext } from '../lib/run-context.js';
 
 const PLACEHOLDER = /\{\{\s*(github|env|inputs)\.([A-Za-z0-9_.-]+)\s*\}\}/g;
-
-function eventPayload(env: Env): unknown {
-  try {
-    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'));
-  } catch {
-    return {};
-  }
-}
 
 /**
  * `github.event.<path>` reads the event payload (`github.event.head_commit.message`);
  * `github.<name>` maps to GITHUB_<NAME>: sha, ref, ref_name, repository, actor, run_id, workflow, …
  */
-function lookup(scope: string, name: string, env: Env): string {
+function lookup(scope: string, name: string, env: Env, event: () => unknown): string {
   if (scope === 'github' && name.startsWith('event.')) {
-    const value = valueAtPath(eventPayload(env), name.slice('event.'.length));
+    const value = valueAtPath(event(), name.slice('event.'.length));
     if (value === undefined) throw new InputError('payload', `uses {{ github.${name} }}, which this event's payload does not have`);
     return typeof value === 'string' ? value : JSON.stringify(value);
   }
@@ -38,10 +30,13 @@ function lookup(scope: string, name: string, env: Env): string {
 }
 
 export function substitutePlaceholders(value: unknown, env: Env): unknown {
-  if (typeof value === 'string') return value.replace(PLACEHOLDER, (_, scope: string, name: string) => lookup(scope, name, env));
-  if (Array.isArray(value)) return value.map((item) => substitutePlaceholders(item, env));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitutePlaceholders(item, env)]));
-  }
-  return value;
+  let payload: unknown;
+  const event = () => (payload ??= readRunContext(env).payload); // read once, and only if used
+  const substitute = (item: unknown): unknown => {
+    if (typeof item === 'string') return item.replace(PLACEHOLDER, (_, scope: string, name: string) => lookup(scope, name, env, event));
+    if (Array.isArray(item)) return item.map(substitute);
+    if (item && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, substitute(inner)]));
+    return item;
+  };
+  return substitute(value);
 }
