@@ -82,7 +82,7 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
       return result;
     }
     if (attempt === options.attempts) break;
-    const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: options.retryDelayMs, capMs: RETRY_DELAY_CAP_MS, jitter: 'equal' }, options.random));
+    const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: options.retryDelayMs, capMs: RETRY_DELAY_CAP_MS, jitter: 'over' }, options.random));
     if (Date.now() + delay >= deadline) {
       result.error += ' (deadline reached)';
       break;

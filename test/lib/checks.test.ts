@@ -104,6 +104,16 @@ describe('check engine against real local servers', () => {
     expect(run.results[0].attempts).toBeLessThan(50);
   });
 
+  test('the first wait between attempts is at least retry-delay', async () => {
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    await runChecks(parseChecks('checks', [{ url: '/status/500' }], true), { ...fast, attempts: 3, retryDelayMs: 300, baseUrl: target.url, sleep });
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(300);
+    expect(waits[0]).toBeLessThanOrEqual(450);
+    expect(waits[1]).toBeGreaterThanOrEqual(600);
+  });
+
   test('sends the shared headers with every check', async () => {
     const before = target.requests.length;
     await runChecks(parseChecks('checks', [{ url: '/echo', headers: { 'x-check': 'own' } }], true), { ...fast, baseUrl: target.url, headers: { authorization: 'Bearer t' } });

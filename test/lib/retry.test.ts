@@ -14,6 +14,14 @@ describe('backoff', () => {
     expect(backoffDelay(10, options, () => 1)).toBe(30_000);
   });
 
+  test('"over" jitter: the first wait is at least the configured delay, then doubles, never past the cap', () => {
+    const options = { baseMs: 2000, capMs: 30_000, jitter: 'over' as const };
+    expect(backoffDelay(1, options, () => 0)).toBe(2000);
+    expect(backoffDelay(1, options, () => 1)).toBe(3000);
+    expect(backoffDelay(2, options, () => 0)).toBe(4000);
+    expect(backoffDelay(10, options, () => 1)).toBe(30_000);
+  });
+
   test('Retry-After in seconds or as an HTTP date', () => {
     const now = Date.parse('2026-11-24T10:00:00Z');
     expect(parseRetryAfter('3', now)).toBe(3000);
