@@ -11,4 +11,5 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, transpilation: true, tsconfig: { module: 'ES2022', moduleResolution: 'Bundler', target: 'ES2023', isolatedModules: true, verbatimModuleSyntax: true } }],
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
 };
