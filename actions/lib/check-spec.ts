@@ -88,10 +88,11 @@ export function checkHeaders(input: string, headers: Record<string, string>, whe
   }
 }
 
-/** A check for each plain URL of smoke-test's `url` input: GET, any 2xx. */
-export function checksFromUrls(input: string, urls: string[]): Check[] {
+/** A check for each plain URL of smoke-test's `url` input: GET, any 2xx. Paths need a base URL. */
+export function checksFromUrls(input: string, urls: string[], hasBaseUrl = false): Check[] {
   return urls.map((url) => {
-    if (!isValidAbsolute(url)) throw new InputError(input, 'must hold absolute http(s) URLs, one per line');
+    const path = hasBaseUrl && url.startsWith('/') && !/\s/.test(url);
+    if (!path && !isValidAbsolute(url)) throw new InputError(input, `must hold absolute http(s) URLs${hasBaseUrl ? ' or paths' : ''}, one per line`);
     return { name: url, url, method: 'GET', headers: {}, expectStatus: DEFAULT_STATUS, followRedirects: true };
   });
 }

@@ -28,7 +28,7 @@ export async function readSmokeInputs(env: Env = process.env, cwd = process.cwd(
   const baseUrl = readUrl('base-url', env)?.toString();
   const document = await readDocument('checks', env, cwd);
   const checks = [
-    ...checksFromUrls('url', readLines('url', env)),
+    ...checksFromUrls('url', readLines('url', env), baseUrl !== undefined),
     ...(document === undefined ? [] : parseChecks('checks', document, baseUrl !== undefined)),
   ];
   if (checks.length === 0) throw new InputError('url', "or input 'checks' is required: give one or more URLs, or a list of checks");

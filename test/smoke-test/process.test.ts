@@ -52,6 +52,12 @@ test('fail-on-error false reports the failure as a warning and exits 0', async (
   expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([`1 of 1 smoke checks failed: ${target.url}/status/500 (status 500, expected 2xx)`]);
 });
 
+test('paths in url join base-url', async () => {
+  const r = await runStep('smoke-test', { inputs: { ...fast, 'base-url': target.url, url: '/ok\n/healthz' } });
+  expect(r.errors).toEqual([]);
+  expect(JSON.parse(r.outputs.results).map((x: { url: string }) => x.url)).toEqual([`${target.url}/ok`, `${target.url}/healthz`]);
+});
+
 test('a one-line inline check whose URL ends in .json is a check, not a file name', async () => {
   const r = await runStep('smoke-test', { inputs: { ...fast, checks: `- url: ${target.url}/status.json\n`.trim(), 'fail-on-error': 'false' } });
   expect(r.errors).toEqual([]);
