@@ -1,5 +1,6 @@
 /** A local cluster (the Kubernetes emulator), a workspace with the app's manifests, and helpers to deploy. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../runner/index.js';
@@ -101,4 +102,10 @@ export async function startStage(options: KubeEmulatorOptions = {}, app: AppOpti
     deployment: (name) => kube.store.get('apps/v1', 'Deployment', 'default', name),
     stop: () => kube.stop(),
   };
+}
+
+/** What runs before a migration: a plain `web-deployment` (v0) behind the Service `web`, no colours; resolves once v0 answers. */
+export async function runPlainDeployment(stage: Stage): Promise<void> {
+  for (const doc of parseAllDocuments(appManifests().replace('name: web, labels', 'name: web-deployment, labels'))) stage.kube.store.put(doc.toJS());
+  for (let i = 0; i < 50 && (await stage.serving().catch(() => '')) !== 'v0'; i++) await stage.kube.settle();
 }

@@ -1,6 +1,6 @@
 /** blue-green-deploy: deploy then promote, rollback, abort, migration from a plain Deployment, the lock, inputs. */
 import { findLeaks } from '../../runner/index.js';
-import { startStage, type Stage } from './fixture.js';
+import { runPlainDeployment, startStage, type Stage } from './fixture.js';
 
 describe('deploy, then promote in a second run (the approval-gated use)', () => {
   let stage: Stage;
@@ -72,16 +72,11 @@ describe('migration from a plain Deployment', () => {
   let stage: Stage;
   beforeAll(async () => {
     stage = await startStage();
-    // What runs today: web-deployment behind the Service `web`, no colours.
-    const { parseAllDocuments } = await import('yaml');
-    const { appManifests } = await import('./fixture.js');
-    for (const doc of parseAllDocuments(appManifests().replace('name: web, labels', 'name: web-deployment, labels'))) stage.kube.store.put(doc.toJS());
-    await stage.kube.settle();
+    await runPlainDeployment(stage);
   });
   afterAll(() => stage.stop());
 
   test('the first deploy stages blue, switches, and leaves the old Deployment running untouched', async () => {
-    for (let i = 0; i < 50 && (await stage.serving().catch(() => '')) !== 'v0'; i++) await stage.kube.settle();
     expect(await stage.serving()).toBe('v0');
     const old = stage.deployment('web-deployment')!;
     const r = await stage.deploy({ image: 'sunday/web:v1' });
@@ -238,11 +233,7 @@ describe('migration with approval: stage and gate first, promote later', () => {
   let stage: Stage;
   beforeAll(async () => {
     stage = await startStage();
-    const { parseAllDocuments } = await import('yaml');
-    const { appManifests } = await import('./fixture.js');
-    for (const doc of parseAllDocuments(appManifests().replace('name: web, labels', 'name: web-deployment, labels'))) stage.kube.store.put(doc.toJS());
-    await stage.kube.settle();
-    for (let i = 0; i < 50 && (await stage.serving().catch(() => '')) !== 'v0'; i++) await stage.kube.settle();
+    await runPlainDeployment(stage);
   });
   afterAll(() => stage.stop());
 
