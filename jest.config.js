@@ -11,5 +11,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, transpilation: true, tsconfig: { module: 'ES2022', moduleResolution: 'Bundler', target: 'ES2023', isolatedModules: true, verbatimModuleSyntax: true } }],
   },
   testTimeout: 30000,
+  // Seen once in a full run: every test passed and jest then waited on an open handle for minutes.
+  // Tests start servers, daemons and child processes; CI must end when the results are in.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
 };
