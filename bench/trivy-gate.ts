@@ -1,6 +1,6 @@
 /**
  * trivy-gate on a 100,000-finding report: generates one (Trivy's JSON shape, fields as in the
- * real reports of ../shared/fixtures/trivy, descriptions shortened) in a temporary folder with a
+ * real reports of test/fixtures/trivy, descriptions shortened) in a temporary folder with a
  * .trivyignore.yaml, then times the gate's whole run from the file on disk to the verdict and the
  * SARIF file, counting file reads to show the report is loaded once. Median of N runs.
  *

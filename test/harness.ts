@@ -8,7 +8,8 @@ import { runAction, type RunOptions, type RunResult } from '../runner/index.js';
 import type { EventSpec } from '../runner/index.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
-export const sharedDir = resolve(repoRoot, '..', 'shared');
+/** Real Trivy reports (golden outputs of Trivy's integration tests), kept in the repository. */
+export const trivyFixtures = join(repoRoot, 'test', 'fixtures', 'trivy');
 
 export type EventFixture =
   | 'push-branch'

@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDir } from '../harness.js';
+import { trivyFixtures } from '../harness.js';
 import { parseReport, ReportError } from '../../actions/trivy-gate/report.js';
 import { judge, type Policy } from '../../actions/trivy-gate/policy.js';
 import { parseIgnoreFile } from '../../actions/trivy-gate/ignore.js';
 import type { Finding } from '../../actions/trivy-gate/findings.js';
 import { misconfiguration, report, secret, vulnerability } from './reports.js';
 
-const fixtures = join(sharedDir, 'fixtures', 'trivy');
+const fixtures = trivyFixtures;
 const NOW = new Date('2026-03-01T12:00:00Z');
 const DEFAULT_POLICY: Policy = { severities: ['CRITICAL', 'HIGH'], ignoreUnfixed: true, budgets: {} };
 const ALL: Policy = { severities: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'], ignoreUnfixed: true, budgets: {} };

@@ -1,12 +1,12 @@
 /** The gate over files (through an in-memory GateFiles): what is read, how often, and which errors name which input. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDir } from '../harness.js';
+import { trivyFixtures } from '../harness.js';
 import { readInputs } from '../../actions/trivy-gate/config.js';
 import { prepareGate, runGate, type GateFiles } from '../../actions/trivy-gate/gate.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
-const fixture = (name: string) => readFileSync(join(sharedDir, 'fixtures', 'trivy', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(trivyFixtures, name), 'utf8');
 
 function memoryFiles(contents: Record<string, string>) {
   const reads: string[] = [];

@@ -2,7 +2,7 @@
 import '@microsoft/jest-sarif';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDir } from '../harness.js';
+import { trivyFixtures } from '../harness.js';
 import { readInputs } from '../../actions/trivy-gate/config.js';
 import { parseReport } from '../../actions/trivy-gate/report.js';
 import { judge } from '../../actions/trivy-gate/policy.js';
@@ -12,7 +12,7 @@ import { cacheKey, trivyArgs } from '../../actions/trivy-gate/scan.js';
 import { report, vulnerability } from './reports.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
-const fixtures = join(sharedDir, 'fixtures', 'trivy');
+const fixtures = trivyFixtures;
 const DEFAULTS = { 'INPUT_SEVERITY': 'CRITICAL,HIGH', 'INPUT_IGNORE-UNFIXED': 'true', 'INPUT_EXPIRY-WARNING-DAYS': '14', 'INPUT_FAIL-ON-ERROR': 'true' };
 
 describe('inputs', () => {

@@ -4,7 +4,7 @@
  * The `image` mode: no Trivy can be installed on this machine, so these tests put a recording
  * `trivy` shell script first on PATH. It checks the arguments it is given (`image --format json
  * --output <file> … <image>`), records them, and writes one of the real Trivy reports from
- * ../shared/fixtures/trivy as its output — standing in for Trivy, not for the gate.
+ * test/fixtures/trivy as its output — standing in for Trivy, not for the gate.
  */
 import '@microsoft/jest-sarif';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,9 +12,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStep, sharedDir } from '../harness.js';
+import { runStep, trivyFixtures } from '../harness.js';
 
-const fixtures = join(sharedDir, 'fixtures', 'trivy');
+const fixtures = trivyFixtures;
 const made: string[] = [];
 
 function workspace(files: Record<string, string> = {}): string {
