@@ -14,5 +14,6 @@ export default {
   // Seen once in a full run: every test passed and jest then waited on an open handle for minutes.
   // Tests start servers, daemons and child processes; CI must end when the results are in.
   forceExit: true,
+  setupFiles: ['<rootDir>/test/setup/tool-path.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
 };
