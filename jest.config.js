@@ -11,9 +11,10 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, transpilation: true, tsconfig: { module: 'ES2022', moduleResolution: 'Bundler', target: 'ES2023', isolatedModules: true, verbatimModuleSyntax: true } }],
   },
   testTimeout: 30000,
-  // Seen once in a full run: every test passed and jest then waited on an open handle for minutes.
-  // Tests start servers, daemons and child processes; CI must end when the results are in.
-  forceExit: true,
+  // Tests start servers, daemons and child processes. A process a test left behind holds a worker's
+  // pipes and keeps jest waiting: the global teardown ends them, so jest exits on its own.
+  globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   setupFiles: ['<rootDir>/test/setup/tool-path.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
 };

@@ -1,0 +1,7 @@
+/** Ends the processes tests left running, so that jest exits on its own once the results are in. */
+import { endLeftovers, MARKER } from './leftovers.mjs';
+
+export default async function globalTeardown() {
+  const ended = await endLeftovers(process.env[MARKER]);
+  for (const p of ended) process.stderr.write(`global teardown: ended pid ${p.pid} left by a test: ${p.command.slice(0, 160)}\n`);
+}

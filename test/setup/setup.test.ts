@@ -1,0 +1,43 @@
+/** The run's own set-up: Node 24, the leftover-process sweep of the global teardown. */
+import { spawn } from 'node:child_process';
+import { endLeftovers, leftovers, parseStat } from './leftovers.mjs';
+
+test('npm test runs on Node 24 (the node@24 dev dependency comes first on PATH)', () => {
+  expect(process.version).toMatch(/^v24\./);
+});
+
+describe('leftovers', () => {
+  const row = (pid: number, ppid: number, extra: Partial<{ pgrp: number; start: number; marked: boolean; otherRun: boolean; command: string }> = {}) => ({
+    pid, ppid, pgrp: 100, start: 50, marked: false, otherRun: false, command: 'x', ...extra,
+  });
+  const table = [
+    row(1, 0, { pgrp: 0, start: 0, command: 'init' }),
+    row(100, 1, { start: 10, command: 'npm test' }),
+    row(200, 100, { command: 'node jest' }),
+    row(201, 200, { marked: true, command: 'node node_modules/jest-worker/build/workers/processChild.js' }),
+    row(300, 1, { marked: true, command: 'dockerd' }),
+    row(301, 1, { start: 60, command: 'tsx with an environment of its own' }),
+    row(302, 1, { start: 40, command: 'started before jest' }),
+    row(303, 1, { start: 60, pgrp: 999, command: 'another group' }),
+    row(304, 1, { start: 60, otherRun: true, command: 'another run' }),
+    row(305, 100, { start: 60, command: 'a live process of the group, not an orphan' }),
+  ];
+
+  test('ends marked processes and orphans of the group started after jest; spares jest, its ancestors and workers', () => {
+    expect(leftovers(table, { self: 200 }).map((p) => p.pid)).toEqual([300, 301]);
+  });
+
+  test('reads /proc/<pid>/stat with spaces and parentheses in the command name', () => {
+    expect(parseStat('4242 (a (b) c) S 17 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 98765 0 0')).toEqual({ pid: 4242, ppid: 17, pgrp: 4242, start: 98765 });
+  });
+
+  test('a process a test left with the run marker is ended', async () => {
+    const marker = `test-${process.pid}-${Date.now()}`;
+    const child = spawn('sleep', ['60'], { env: { ...process.env, SUNDAY_TEST_RUN: marker }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.once('exit', (_code, signal) => done(signal)));
+    await new Promise((done) => child.once('spawn', done));
+    const ended = await endLeftovers(marker);
+    expect(ended.map((p) => p.pid)).toContain(child.pid);
+    expect(await exited).toBe('SIGTERM');
+  });
+});
