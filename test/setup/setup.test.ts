@@ -1,5 +1,10 @@
 /** The run's own set-up: Node 24, the leftover-process sweep of the global teardown. */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../harness.js';
+import { tierLines } from '../summary-reporter.mjs';
+import { TIERS, TOTAL_BUDGET } from '../tiers.mjs';
 import { endLeftovers, leftovers, parseStat } from './leftovers.mjs';
 
 test('npm test runs on Node 24 (the node@24 dev dependency comes first on PATH)', () => {
@@ -39,5 +44,23 @@ describe('leftovers', () => {
     const ended = await endLeftovers(marker);
     expect(ended.map((p) => p.pid)).toContain(child.pid);
     expect(await exited).toBe('SIGTERM');
+  });
+});
+
+describe('the time budget', () => {
+  test("README's budget table has a row for every tier of test/tiers.mjs, with its budget", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    for (const tier of TIERS) expect(readme).toContain(`| tier: ${tier.name} (\`${tier.prefix}\`) | ≤ ${tier.budgetMinutes} min |`);
+    expect(readme).toContain(`≤ ${TOTAL_BUDGET.freshMinutes} min (${TOTAL_BUDGET.hardLimitMinutes} min hard limit`);
+    expect(readme).toContain(`| the same with the tool caches warm | ≤ ${TOTAL_BUDGET.warmCachesMinutes} min |`);
+  });
+
+  test('the reporter prints one line per tier that ran, against its budget', () => {
+    const file = (path: string, start: number, end: number) => ({ testFilePath: join(repoRoot, path), perfStats: { start, end } });
+    const lines = tierLines(repoRoot, [file('test/a.test.ts', 0, 60_000), file('test/b/c.test.ts', 30_000, 120_000)]);
+    expect(lines).toEqual([
+      'time budget: CI on a fresh machine ≤ 60 min (90 hard limit), tool caches warm ≤ 25 min',
+      `  ${TIERS.at(-1)!.name}: 2.0 min (2 files, 2.5 min summed), budget ${TIERS.at(-1)!.budgetMinutes} min, within budget`,
+    ]);
   });
 });

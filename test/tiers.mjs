@@ -1,0 +1,22 @@
+/**
+ * The test tiers and their time budgets: a test file belongs to the first tier whose path prefix
+ * its path (from the repository root) starts with. The summary reporter prints one line per tier
+ * at the end of `npm test`, and README's budget table lists the same tiers.
+ *
+ * A later tier is one line above the catch-all, e.g.
+ *   { prefix: 'test/cluster/', name: 'real control plane', budgetMinutes: 20 },
+ *   { prefix: 'test/workflows-run/', name: 'workflow engine', budgetMinutes: 10 },
+ */
+
+/** The whole of CI on a fresh machine (npm ci, system packages, tools built, every test). */
+export const TOTAL_BUDGET = { freshMinutes: 60, hardLimitMinutes: 90, warmCachesMinutes: 25 };
+
+/** @type {{prefix: string, name: string, budgetMinutes: number}[]} */
+export const TIERS = [
+  { prefix: 'test/', name: 'unit, process and integration tests on the emulator and local servers', budgetMinutes: 15 },
+];
+
+/** The tier of a test file, by its path relative to the repository root (forward slashes). */
+export function tierOf(path) {
+  return TIERS.find((tier) => path.startsWith(tier.prefix));
+}
