@@ -26,6 +26,8 @@ interface Result {
   totalS: number;
   exitAfterResultsS: number | undefined;
   summary: string;
+  /** Suites that failed and processes the global teardown had to end: what to look at next. */
+  notes: string[];
 }
 
 function once(run: number): Promise<Result> {
@@ -33,16 +35,18 @@ function once(run: number): Promise<Result> {
     const started = performance.now();
     let resultsAt: number | undefined;
     let summary = '';
+    const notes: string[] = [];
     const child = spawn('npm', ['run', '--silent', 'test:unit', '--', ...jestArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         if (line.startsWith('Ran all test suites')) resultsAt = performance.now();
         if (line.startsWith('tests: ')) summary = line;
+        if (line.startsWith('FAIL ') || line.startsWith('global teardown:')) notes.push(line);
       });
     }
     child.on('close', (code) => {
       const exited = performance.now();
-      done({ run, code, totalS: (exited - started) / 1000, exitAfterResultsS: resultsAt === undefined ? undefined : (exited - resultsAt) / 1000, summary });
+      done({ run, code, totalS: (exited - started) / 1000, exitAfterResultsS: resultsAt === undefined ? undefined : (exited - resultsAt) / 1000, summary, notes });
     });
   });
 }
@@ -52,6 +56,7 @@ for (let run = 1; run <= runs; run++) {
   const r = await once(run);
   results.push(r);
   console.log(`run ${run}: exit ${r.code}, ${r.totalS.toFixed(1)} s in all, exited ${r.exitAfterResultsS?.toFixed(2) ?? '?'} s after its results; ${r.summary}`);
+  for (const note of new Set(r.notes)) console.log(`  ${note}`);
 }
 const gaps = results.map((r) => r.exitAfterResultsS ?? Infinity);
 console.log(`${results.filter((r) => (r.exitAfterResultsS ?? Infinity) <= 10).length} of ${runs} runs exited within 10 s of their results; longest gap ${Math.max(...gaps).toFixed(2)} s`);
