@@ -3,7 +3,7 @@
  * failure after it switches back. The outcome always says which colour the stable Service selects
  * at the end, whatever happened.
  */
-import { ANNOTATIONS, auditAnnotations, decodeRelease, restoreAnnotations, type ReleaseRecord } from '../lib/deploy/annotations.js';
+import { ANNOTATIONS, auditAnnotations, decodeRelease, encodeRelease, restoreAnnotations, type ReleaseRecord } from '../lib/deploy/annotations.js';
 import { unpackManifests, type RevisionEntry } from '../lib/deploy/history.js';
 import type { DeployInputs } from '../lib/deploy/inputs.js';
 import { runPreDeployJob } from '../lib/deploy/job.js';
@@ -155,7 +155,7 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
 
   /** The switched release passed its post-checks: the Service, the colour and the history say so. */
   private async markChecked(color: Color, record: ReleaseRecord): Promise<void> {
-    const checked = JSON.stringify({ ...record, stage: 'checked' });
+    const checked = encodeRelease({ ...record, stage: 'checked' });
     this.service = await this.cluster.mergePatch(this.serviceRef, { metadata: { annotations: { [ANNOTATIONS.release]: checked } } });
     await this.writeRecord(color, { ...record, stage: 'checked' });
     await this.setResult(record.revision, 'promoted');
@@ -253,7 +253,7 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
           [ANNOTATIONS.previousImage]: this.outcome.previousImage,
           [ANNOTATIONS.previousRevision]: annotations[ANNOTATIONS.revision] ?? '',
           [ANNOTATIONS.manifestsHash]: target.metadata.annotations?.[ANNOTATIONS.manifestsHash] ?? null,
-          [ANNOTATIONS.release]: record ? JSON.stringify({ ...record, stage: 'checked' }) : null,
+          [ANNOTATIONS.release]: record ? encodeRelease({ ...record, stage: 'checked' }) : null,
         },
       });
       await cluster.mergePatch(this.deploymentRef(previous), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: null } } });

@@ -4,7 +4,7 @@
  * 100 the Service selects the new colour alone, as blue-green-deploy leaves it. A failed step is
  * undone: the old colour back to `total`, the new to zero, the Service never on the new alone.
  */
-import { ANNOTATIONS, decodeRelease, restoreAnnotations, type ReleaseRecord } from '../lib/deploy/annotations.js';
+import { ANNOTATIONS, decodeRelease, encodeRelease, restoreAnnotations, type ReleaseRecord } from '../lib/deploy/annotations.js';
 import { unpackManifests, type RevisionEntry } from '../lib/deploy/history.js';
 import { runPreDeployJob } from '../lib/deploy/job.js';
 import type { AppManifests } from '../lib/deploy/manifests.js';
@@ -267,7 +267,7 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
       this.note('post-checks skipped: no Service and no live-url to run them against');
     }
     switched = { ...switched, stage: 'checked' };
-    if (this.service) this.service = await this.cluster.mergePatch(this.serviceRef, { metadata: { annotations: { [ANNOTATIONS.release]: JSON.stringify(switched) } } });
+    if (this.service) this.service = await this.cluster.mergePatch(this.serviceRef, { metadata: { annotations: { [ANNOTATIONS.release]: encodeRelease(switched) } } });
     await this.writeRecord(course.next, switched);
     await this.setResult(course.record.revision, 'promoted');
     // The HPA moves to the new colour; the old one's is let go (its colour is going to zero).

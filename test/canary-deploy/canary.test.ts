@@ -1,6 +1,6 @@
 /** canary-deploy's bundle against the local Kubernetes API: steps under traffic, checks that abort, modes, workers. */
 import { appManifests, startStage, type Stage } from '../blue-green-deploy/fixture.js';
-import { eventuallyOnly, steadyTraffic } from './traffic.js';
+import { eventuallyOnly, steadyTraffic } from '../deploy/traffic.js';
 
 describe('a canary through 10/50/100 under steady traffic', () => {
   let stage: Stage;

@@ -27,6 +27,8 @@ describe('blue-green, then canary, then blue-green on one app', () => {
     expect(await stage.serving()).toBe('v3');
     expect(history(stage)).toEqual(['1:v1:blue-green:promoted', '2:v2:canary:promoted', '3:v3:blue-green:promoted']);
     expect(v3.summary).toContain('#### Recent revisions');
+    // The release record says how far the live release got: checked, and the colour it replaced at zero.
+    expect(JSON.parse(stage.service().metadata.annotations?.['sunday.dev/release'] ?? '{}')).toMatchObject({ revision: 3, from: 3, strategy: 'blue-green', color: 'blue', stage: 'scaled-down' });
   });
 });
 

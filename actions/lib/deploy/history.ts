@@ -5,7 +5,7 @@
  * ConfigMap holds 1 MiB). A rollback redeploys an entry's image and manifests.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Strategy } from './annotations.js';
+import type { ReleaseRecord } from './annotations.js';
 import { KubeApiError, type Cluster } from './kube.js';
 import type { KubeObject } from './model.js';
 
@@ -15,14 +15,8 @@ const KEY = /^revision-(\d+)$/;
 
 export type RevisionResult = 'staged' | 'paused' | 'promoted' | 'failed' | 'aborted' | 'rolled-back';
 
-export interface RevisionEntry {
-  revision: number;
-  /** The revision it redeploys (a rollback), else itself. */
-  from: number;
-  image: string;
-  digest: string;
-  strategy: Strategy;
-  color: string;
+/** A revision: what its release record says, and when, by which run, with what result and manifests. */
+export interface RevisionEntry extends Pick<ReleaseRecord, 'revision' | 'from' | 'image' | 'digest' | 'strategy' | 'color'> {
   time: string;
   runUrl: string;
   result: RevisionResult;

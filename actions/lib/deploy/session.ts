@@ -143,12 +143,26 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
         continue;
       }
       if (deadline > Date.now()) continue;
-      await this.step('overdue scale-down', () => this.scaleDownNow(color), () => `${deploymentName(this.inputs.app, color)} → 0 replicas (due ${new Date(deadline).toISOString()}, left by an earlier run)`);
+      await this.step('overdue scale-down', async () => {
+        await this.scaleDownNow(color);
+        await this.markScaledDown();
+      }, () => `${deploymentName(this.inputs.app, color)} → 0 replicas (due ${new Date(deadline).toISOString()}, left by an earlier run)`);
     }
   }
 
   protected async scaleDownNow(color: Color): Promise<void> {
     await this.cluster.mergePatch(this.deploymentRef(color), { metadata: { annotations: deadlineAnnotation(null) }, spec: { replicas: 0 } });
+  }
+
+  /** The colour a checked release replaced is at zero: its record (on the Service and its colour) says `scaled-down`. */
+  protected async markScaledDown(): Promise<void> {
+    const service = await this.cluster.get(this.serviceRef);
+    const record = decodeRelease(service);
+    if (!service || record?.stage !== 'checked') return;
+    this.service = await this.cluster.mergePatch(this.serviceRef, { metadata: { annotations: { [ANNOTATIONS.release]: encodeRelease({ ...record, stage: 'scaled-down' }) } } });
+    const color = selectedColor(service);
+    const own = color ? decodeRelease(await this.getColor(color)) : undefined;
+    if (color && own?.revision === record.revision) await this.writeRecord(color, { ...own, stage: 'scaled-down' });
   }
 
   /**
@@ -175,6 +189,7 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
     await this.step('scaled down', async () => {
       await (this.env.sleep ?? realSleep)(delay);
       await this.scaleDownNow(color);
+      await this.markScaledDown();
     }, () => `${name} → 0 replicas`);
   }
 

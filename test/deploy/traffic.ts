@@ -1,4 +1,4 @@
-/** Steady traffic through a Service's port, one new connection per request, as a canary test watches it. */
+/** Steady traffic through a Service's port, one new connection per request, as the deploy tests watch it. */
 import { get } from 'node:http';
 
 export function request(url: string): Promise<string> {
