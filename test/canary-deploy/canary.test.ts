@@ -130,3 +130,26 @@ test('a worker without a Service is deployed in steps: a controlled rolling upda
     await stage.stop();
   }
 });
+
+test('a canary killed between steps is resumed by the next run of the same release: the reached step checked again, then on to 100', async () => {
+  const stage = await startStage({}, { replicas: 4 });
+  try {
+    await stage.canary({ image: 'sunday/web:v1' });
+    const kill = new AbortController();
+    const inputs = { image: 'sunday/web:v2', checks: '- url: /\n  expect-body: v2' };
+    const killed = await stage.canary({ ...inputs, 'step-pause': '30s' }, { onOutput: (chunk) => chunk.includes('▶ paused at 25%') && kill.abort(), kill: kill.signal });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(stage.deployment('web-green')?.spec.replicas).toBe(1);
+    expect(stage.deployment('web-blue')?.spec.replicas).toBe(3);
+    stage.expireLease();
+    const resumed = await stage.canary(inputs);
+    expect(resumed.errors).toEqual([]);
+    expect(resumed.annotations.map((a) => a.message)).toContain('Resuming the canary of revision 2 on green from 25%');
+    expect(resumed.summary).toMatch(/\| checks at 25% \| ✅ \|/);
+    expect(resumed.summary).not.toContain('| 25% | 1 | 3 |');
+    expect(resumed.outputs).toMatchObject({ result: 'promoted', weight: '100', revision: '2', 'active-color': 'green' });
+    expect(await stage.serving()).toBe('v2');
+  } finally {
+    await stage.stop();
+  }
+});
