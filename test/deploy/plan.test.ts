@@ -139,3 +139,21 @@ describe('the release record codec', () => {
     expect(decodeRelease({ apiVersion: 'v1', kind: 'Service', metadata: { annotations: { 'sunday.dev/release': text } } })).toBeUndefined();
   });
 });
+
+describe('appState', () => {
+  test('decodes the Service, both colours and the history in one typed object', async () => {
+    const { appState } = await import('../../actions/lib/deploy/state.js');
+    const rec = encodeRelease(record(2, 2, 'green'));
+    const state = appState(
+      { metadata: { name: 'web', annotations: { 'sunday.dev/release': rec } }, spec: { selector: { app: 'web', 'sunday.dev/color': 'green' } } },
+      { metadata: { name: 'web-blue', annotations: { 'sunday.dev/scale-down-at': '2026-01-01T00:00:00.000Z', 'sunday.dev/release': encodeRelease(record(1)) } } },
+      { metadata: { name: 'web-green', annotations: { 'sunday.dev/release': rec } } },
+      { metadata: { name: 'web-deploy-history' }, data: historyData([entry(1, 'promoted'), entry(2, 'promoted')]) },
+    );
+    expect(state.serving).toBe('green');
+    expect(state.live).toMatchObject({ revision: 2, color: 'green' });
+    expect(state.colors.blue).toMatchObject({ record: { revision: 1 }, scaleDownAt: Date.parse('2026-01-01T00:00:00.000Z') });
+    expect(state.colors.green.scaleDownAt).toBeUndefined();
+    expect(state.history.map((e) => e.revision)).toEqual([1, 2]);
+  });
+});

@@ -8,7 +8,8 @@ import { runChecks, type CheckRun } from '../checks.js';
 import type { Check } from '../check-spec.js';
 import { sleep as realSleep, type Sleep } from '../retry.js';
 import { ANNOTATIONS, auditAnnotations, deadlineAnnotation, decodeRelease, encodeRelease, scaleDownDeadline, type ReleaseRecord, type RunInfo, type Strategy } from './annotations.js';
-import { nextRevision, packManifests, parseHistory, historyName, updateHistory, type RevisionEntry, type RevisionResult } from './history.js';
+import { nextRevision, packManifests, updateHistory, type RevisionEntry, type RevisionResult } from './history.js';
+import { COLORS, readAppState, type AppState } from './state.js';
 import type { DeployInputs } from './inputs.js';
 import type { Cluster } from './kube.js';
 import { acquireLock, type Lock } from './lock.js';
@@ -97,13 +98,16 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
     return this.cluster.get(this.deploymentRef(color));
   }
 
-  protected async readService(): Promise<KubeObject | undefined> {
-    this.service = await this.cluster.get(this.serviceRef);
-    this.outcome.activeColor = selectedColor(this.service) ?? 'none';
+  /** Reads the app's state once; the outcome starts from what serves. */
+  protected async readState(): Promise<AppState> {
+    const { inputs } = this.env;
+    const state = await readAppState(this.cluster, inputs.namespace, inputs.app, inputs.service);
+    this.service = state.service as KubeObject | undefined;
+    this.history = state.history;
+    this.outcome.activeColor = state.serving ?? 'none';
     this.outcome.previousColor = this.service?.metadata.annotations?.[ANNOTATIONS.previousColor] ?? 'none';
-    const live = decodeRelease(this.service);
-    if (live) this.outcome.revision = String(live.revision);
-    return this.service;
+    if (state.live) this.outcome.revision = String(state.live.revision);
+    return state;
   }
 
   protected abstract runMode(): Promise<void>;
@@ -113,9 +117,7 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
     try {
       const { inputs } = this.env;
       lock = await this.step('lock', () => acquireLock(this.cluster, inputs.namespace, inputs.app, this.env.holder, inputs.lockTimeoutMs, this.env.log), (l) => `held as ${l.holder}`);
-      await this.readService();
-      this.history = parseHistory(await this.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: historyName(inputs.app), namespace: inputs.namespace }));
-      await this.scaleDownOverdue();
+      await this.scaleDownOverdue(await this.readState());
       await this.runMode();
     } catch (error) {
       this.outcome.failure = (error as Error).message;
@@ -131,13 +133,11 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
   }
 
   /** A colour whose scale-down deadline passed while no run was there (a cancelled job) goes to zero now, unless it serves. */
-  protected async scaleDownOverdue(): Promise<void> {
-    const serving = selectedColor(this.service);
-    for (const color of ['blue', 'green'] as Color[]) {
-      const deployment = await this.getColor(color);
-      const deadline = scaleDownDeadline(deployment);
+  protected async scaleDownOverdue(state: AppState): Promise<void> {
+    for (const color of COLORS) {
+      const deadline = state.colors[color].scaleDownAt;
       if (deadline === undefined) continue;
-      if (color === serving) {
+      if (color === state.serving) {
         // It serves again (a rollback brought it back): the deadline no longer applies.
         await this.cluster.mergePatch(this.deploymentRef(color), { metadata: { annotations: deadlineAnnotation(null) } });
         continue;
