@@ -174,7 +174,7 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
       }
       if (steps.length === 0) return course.pause ? this.paused(course) : await this.complete(course);
     } catch (error) {
-      if (this.outcome.promoted) throw error; // switched and switched back already (post-checks)
+      if (this.outcome.rolledBack) throw error; // post-checks at 100 failed: already switched back
       const reason = (error as Error).message;
       await this.undo(course, 'failed');
       throw new Error(`Canary aborted at ${label}: ${reason} — ${course.live ? `${course.live} serves every request` : 'nothing was switched'}`, { cause: error });

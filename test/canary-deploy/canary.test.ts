@@ -61,6 +61,25 @@ describe('a canary through 10/50/100 under steady traffic', () => {
   });
 });
 
+test('post-checks failing once the Service selects the new colour alone: switched back, the old colour serves every request', async () => {
+  const stage = await startStage({ faultImages: { ':sick': 'unhealthy' } }, { replicas: 2 });
+  try {
+    await stage.canary({ image: 'sunday/web:v1' });
+    const before = stage.service().metadata.annotations;
+    const r = await stage.canary({ image: 'sunday/web:sick', 'post-checks': '- name: health\n  url: /healthz' });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual(['1 of 1 post-checks failed: health (status 500, expected 2xx) — traffic switched back to blue']);
+    expect(r.outputs).toMatchObject({ result: 'aborted', weight: '0', 'active-color': 'blue', promoted: 'false', 'rolled-back': 'true', revision: '1' });
+    expect(stage.service().spec.selector).toEqual({ app: 'web', 'sunday.dev/color': 'blue' });
+    expect(stage.service().metadata.annotations).toEqual(before);
+    expect(stage.deployment('web-blue')?.spec.replicas).toBe(2);
+    expect(stage.deployment('web-green')?.spec.replicas).toBe(0);
+    await eventuallyOnly(await stage.kube.serviceUrl('default', 'web'), 'v1');
+  } finally {
+    await stage.stop();
+  }
+});
+
 describe('modes: deploy pauses, promote goes on, abort undoes', () => {
   let stage: Stage;
   beforeAll(async () => {
