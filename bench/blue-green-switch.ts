@@ -7,8 +7,8 @@
  *
  *   npm run build && npx tsx bench/blue-green-switch.ts [-- --runs 9]
  */
-import { deploymentImage } from '../actions/blue-green-deploy/model.js';
-import { isAvailable } from '../actions/blue-green-deploy/rollout.js';
+import { deploymentImage } from '../actions/lib/deploy/model.js';
+import { isAvailable } from '../actions/lib/deploy/rollout.js';
 import { startStage } from '../test/blue-green-deploy/fixture.js';
 
 const runsAt = process.argv.indexOf('--runs');

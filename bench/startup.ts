@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { runAction } from '../runner/index.js';
 
 const root = resolve(import.meta.dirname, '..');
-const ACTIONS = ['smoke-test', 'slack-notify', 'trivy-gate', 'validate-release', 'build-multiarch', 'blue-green-deploy'];
+const ACTIONS = ['smoke-test', 'slack-notify', 'trivy-gate', 'validate-release', 'build-multiarch', 'blue-green-deploy', 'canary-deploy'];
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15;
 

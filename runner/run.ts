@@ -31,6 +31,8 @@ export interface RunOptions {
   tempDir?: string;
   /** Kill the step after this long (the runner's `timeout-minutes`). */
   timeoutMs?: number;
+  /** SIGKILL the step when this aborts: a runner that dies, a job cancelled without grace. */
+  kill?: AbortSignal;
   /** Node to run; must be the major that `runs.using` declares. */
   nodePath?: string;
   /** Called with each chunk of stdout as it arrives (progress for a local command). */
@@ -161,11 +163,15 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
         child.kill('SIGKILL');
       }, options.timeoutMs)
     : undefined;
+  const killNow = () => child.kill('SIGKILL');
+  if (options.kill?.aborted) killNow();
+  options.kill?.addEventListener('abort', killNow, { once: true });
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
     child.on('error', fail);
     child.on('close', (code, sig) => done([code, sig]));
   });
   clearTimeout(timer);
+  options.kill?.removeEventListener('abort', killNow);
   const durationMs = performance.now() - started;
 
   // GitHub masks the job's token in every log line, whether the action registers it or not.

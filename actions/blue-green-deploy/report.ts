@@ -1,8 +1,8 @@
 /** The blue-green-deploy job summary, as a pure function of the outcome. */
+import { checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
+import type { Outcome } from '../lib/deploy/session.js';
 import { table } from '../lib/summary.js';
-import type { Outcome } from './deploy.js';
-import type { BlueGreenInputs } from './inputs.js';
-import { formatMs } from './timeline.js';
+import type { BlueGreenInputs } from './deploy.js';
 
 export function renderSummary(inputs: BlueGreenInputs, outcome: Outcome): string {
   const serving = outcome.activeColor === 'none' ? 'what served before blue-green' : outcome.activeColor;
@@ -19,24 +19,19 @@ export function renderSummary(inputs: BlueGreenInputs, outcome: Outcome): string
       ['Previous colour', outcome.previousColor],
       ['Deployment', outcome.deployment || '-'],
       ['Image', outcome.image ? `\`${outcome.image}\`` : '-'],
+      ['Revision', outcome.revision || '-'],
       ['Promoted', String(outcome.promoted)],
       ['Rolled back', String(outcome.rolledBack)],
     ],
-  );
-  const timeline = table(
-    ['Step', 'Result', 'At', 'Took', 'Detail'],
-    outcome.timeline.entries.map((e) => [e.step, e.ok ? '✅' : '❌', formatMs(e.startMs), formatMs(e.durationMs), e.detail ?? '']),
-  );
-  const checks = outcome.checkRuns.map(({ label, run }) =>
-    `#### ${label}\n\n${table(['', 'Check', 'URL', 'Status', 'Attempts', 'Error'], run.results.map((r) => [r.ok ? '✅' : '❌', r.name, r.url, r.status ?? '-', r.attempts, r.error ?? '']))}`,
   );
   return [
     verdict,
     outcome.failure ? `**Reason:** ${outcome.failure}` : '',
     facts,
     outcome.notes.map((note) => `- ${note}`).join('\n'),
-    `#### Timeline\n\n${timeline}`,
-    ...checks,
+    timelineSection(outcome),
+    ...checkSections(outcome),
+    historySection(outcome),
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -62,11 +62,19 @@ spec: { minAvailable: 1, selector: { matchLabels: { app: web } } }`);
   return docs.join('\n---\n') + '\n';
 }
 
+/**
+ * The one place the deploy tests (blue-green-deploy and canary-deploy) get their cluster from:
+ * a target other than the emulator plugs in here.
+ */
 export interface Stage {
   kube: KubeEmulator;
   workspace: string;
   kubeconfig: string;
   deploy(inputs: Record<string, string>, options?: StepOptions): Promise<RunResult>;
+  /** canary-deploy with the same defaults, and no pause between steps unless asked. */
+  canary(inputs: Record<string, string>, options?: StepOptions): Promise<RunResult>;
+  /** The app's deploy Lease as if its holder had stopped renewing it long ago (a killed run, later). */
+  expireLease(): void;
   /** What the stable Service `web` serves now, over a new connection. */
   serving(service?: string): Promise<string>;
   service(): KubeObject;
@@ -94,6 +102,16 @@ export async function startStage(options: KubeEmulatorOptions = {}, app: AppOpti
         ...step,
         inputs: { app: 'web', manifests: 'k8s', kubeconfig, 'scale-down-delay': '0s', 'rollout-timeout': '20s', ...inputs },
       }),
+    canary: (inputs, step = {}) =>
+      runStep('canary-deploy', {
+        workspace,
+        ...step,
+        inputs: { app: 'web', manifests: 'k8s', kubeconfig, 'scale-down-delay': '0s', 'rollout-timeout': '20s', 'step-pause': '0s', ...inputs },
+      }),
+    expireLease: () => {
+      const lease = kube.store.get('coordination.k8s.io/v1', 'Lease', 'default', 'web-deploy');
+      if (lease) kube.store.put({ ...lease, spec: { ...lease.spec, renewTime: '2020-01-01T00:00:00.000000Z', acquireTime: '2020-01-01T00:00:00.000000Z' } });
+    },
     serving: async (service = 'web') => {
       const response = await fetch(await kube.serviceUrl('default', service), { headers: { connection: 'close' } });
       return (await response.text()).trim();

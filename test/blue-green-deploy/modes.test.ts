@@ -60,10 +60,10 @@ describe('deploy, then promote in a second run (the approval-gated use)', () => 
     expect(await stage.serving()).toBe('v1');
   });
 
-  test('mode rollback fails clearly when the previous colour is gone', async () => {
+  test('a second rollback finds nothing older to go back to, and never rolls forward to green', async () => {
     const r = await stage.deploy({ mode: 'rollback', manifests: '' });
     expect(r.exitCode).toBe(1);
-    expect(r.errors).toEqual(['Cannot roll back: Deployment web-green is gone']);
+    expect(r.errors).toEqual(['Cannot roll back: no promoted revision older than revision 1, which serves now (history: 1 promoted, 2 rolled-back, 3 aborted)']);
     expect(await stage.serving()).toBe('v1');
   });
 });
@@ -219,13 +219,14 @@ describe('rollback never puts back a release that is no longer there', () => {
   });
   afterAll(() => stage.stop());
 
-  test('after mode deploy restaged the previous colour, rollback refuses instead of putting v3 live', async () => {
+  test('after mode deploy restaged the previous colour with v3, rollback redeploys v1 from the history through the gate instead of putting v3 live', async () => {
     await stage.deploy({ mode: 'deploy', image: 'sunday/web:v3' });
-    const r = await stage.deploy({ mode: 'rollback', manifests: '' });
-    expect(r.exitCode).toBe(1);
-    expect(r.errors).toEqual(['Cannot roll back: web-blue now runs sunday/web:v3, staged after the last switch; the previous release sunday/web:v1 is no longer there']);
-    expect(r.outputs).toMatchObject({ 'active-color': 'green', 'rolled-back': 'false' });
-    expect(await stage.serving()).toBe('v2');
+    const r = await stage.deploy({ mode: 'rollback', manifests: '', checks: '- url: /\n  expect-body: v1' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs).toMatchObject({ 'active-color': 'blue', 'rolled-back': 'true', image: 'sunday/web:v1', revision: '4', 'previous-revision': '2' });
+    expect(r.summary).toMatch(/\| gated \| ✅ \|/);
+    expect(r.annotations.map((a) => a.message)).toContain('Rolling back to revision 1 (sunday/web:v1) by deploying it again through the gate');
+    expect(await stage.serving()).toBe('v1');
   });
 });
 

@@ -1,5 +1,5 @@
 /** Real traffic through the live Service during a promote: nothing fails, the version flips once. */
-import { get } from 'node:http';
+import { request } from '../deploy/traffic.js';
 import { startStage, type Stage } from './fixture.js';
 
 let stage: Stage;
@@ -8,19 +8,6 @@ beforeAll(async () => {
   expect((await stage.deploy({ image: 'sunday/web:v1' })).exitCode).toBe(0);
 });
 afterAll(() => stage.stop());
-
-/** One request on a new connection (no keep-alive), as a Service switches new connections. */
-function request(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
 
 test('a steady stream of requests during deploy-and-promote: no failure, v1 then v2, one change', async () => {
   const url = await stage.kube.serviceUrl('default', 'web');

@@ -142,7 +142,7 @@ describe('usage errors exit 2', () => {
   it('lists the actions for an unknown action', async () => {
     const run = await command(['smoke-tset']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Unknown action 'smoke-tset'; the actions are: blue-green-deploy, build-multiarch, slack-notify, smoke-test");
+    expect(run.stderr).toContain("Unknown action 'smoke-tset'; the actions are: blue-green-deploy, build-multiarch, canary-deploy, slack-notify, smoke-test");
   });
 });
 

@@ -6,7 +6,7 @@ describe('action.yml', () => {
   const metadata = loadActionMetadata(join(repoRoot, 'validate-release'));
 
   test('every action declares node24 and a bundle under dist/', () => {
-    for (const name of ['smoke-test', 'slack-notify', 'trivy-gate', 'validate-release', 'build-multiarch', 'blue-green-deploy']) {
+    for (const name of ['smoke-test', 'slack-notify', 'trivy-gate', 'validate-release', 'build-multiarch', 'blue-green-deploy', 'canary-deploy']) {
       const action = loadActionMetadata(join(repoRoot, name));
       expect(action.runs.using).toBe('node24');
       expect(action.mainPath).toBe(join(repoRoot, 'dist', name, 'index.js'));

@@ -11,8 +11,8 @@ const set = loadWorkflows(repoRoot);
 const contracts = loadActionContracts(repoRoot);
 const reusable = (name: string) => set.reusable.find((w) => w.file === `.github/workflows/${name}`)!;
 
-test('the six actions are the contracts', () => {
-  expect([...contracts.keys()].sort()).toEqual(['blue-green-deploy', 'build-multiarch', 'slack-notify', 'smoke-test', 'trivy-gate', 'validate-release']);
+test('the seven actions are the contracts', () => {
+  expect([...contracts.keys()].sort()).toEqual(['blue-green-deploy', 'build-multiarch', 'canary-deploy', 'slack-notify', 'smoke-test', 'trivy-gate', 'validate-release']);
 });
 
 test('uses: names the suite action, remote or local, and nothing else', () => {
@@ -27,7 +27,7 @@ test('every call of one of our actions passes declared inputs, all required ones
   expect(formatFindings(findings)).toBe('');
 });
 
-test('the reusable workflows call every one of the six actions, by @v1', () => {
+test('the reusable workflows call every one of the seven actions, by @v1', () => {
   const used = new Set(
     set.reusable.flatMap((w) => w.steps().map((s) => (typeof s.step.uses === 'string' ? suiteActionOf(s.step.uses) : undefined))).filter((a) => a?.ref === 'v1').map((a) => a!.name),
   );

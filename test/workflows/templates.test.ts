@@ -48,11 +48,11 @@ describe('workflow templates', () => {
     expect(apps).toEqual(['backend', 'frontend']);
   });
 
-  test('CD: default branch to staging, v* tags to production, workflow_dispatch with its four inputs', () => {
+  test('CD: default branch to staging, v* tags to production, workflow_dispatch with its inputs (revisions to roll back to included)', () => {
     const triggers = on(template('sunday-cd'));
     expect(triggers.push).toEqual({ branches: ['$default-branch'], tags: ['v*'] });
     const inputs = (triggers.workflow_dispatch as Mapping).inputs as Record<string, Mapping>;
-    expect(Object.keys(inputs)).toEqual(['environment', 'version', 'mode', 'promotion']);
+    expect(Object.keys(inputs)).toEqual(['environment', 'version', 'mode', 'promotion', 'backend-revision', 'frontend-revision']);
     expect(inputs.environment.options).toEqual(['staging', 'production']);
     expect(inputs.mode.options).toEqual(['deploy', 'rollback']);
     expect(inputs.promotion.options).toEqual(['auto', 'manual']);

@@ -2,7 +2,10 @@
  * What runs inside a pod: one small HTTP server per pod, in this process, on its own loopback
  * port. It answers every GET (`/`, `/healthz`, anything) with the image's tag, its "version"; the
  * image's failure mode changes that (500 on /healthz when unhealthy, 503 while never ready,
- * delayed answers when slow). Crash-looping images get no server at all.
+ * delayed answers when slow). Crash-looping images get no server at all. A deleted pod's server
+ * drains for a moment before it closes, as a container that handles SIGTERM gracefully does while
+ * kube-proxy stops sending it new connections: a connection that was routed to it just before
+ * still gets its answer.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +18,9 @@ export function imageTag(image: string): string {
   const colon = lastSegment.indexOf(':');
   return colon >= 0 ? lastSegment.slice(colon + 1) : 'latest';
 }
+
+/** How long a deleted pod keeps answering connections it already has (a graceful shutdown). */
+const POD_DRAIN_MS = 500;
 
 export interface PodProcess {
   port: number;
@@ -64,15 +70,20 @@ export class PodRuntime {
     return [...this.pods.keys()];
   }
 
-  stop(podUid: string): void {
+  /** Stops a pod's server: at once, or after `drainMs` in which connections already routed to it are answered. */
+  stop(podUid: string, drainMs = POD_DRAIN_MS): void {
     const pod = this.pods.get(podUid);
     if (!pod) return;
     this.pods.delete(podUid);
-    pod.server.close();
-    pod.server.closeAllConnections();
+    const close = () => {
+      pod.server.close();
+      pod.server.closeAllConnections();
+    };
+    if (drainMs > 0) setTimeout(close, drainMs).unref();
+    else close();
   }
 
   stopAll(): void {
-    for (const uid of this.uids()) this.stop(uid);
+    for (const uid of this.uids()) this.stop(uid, 0);
   }
 }

@@ -4,13 +4,7 @@
  * and it is recomputed from a fresh read — never applied over something it did not see.
  */
 import { KubeApiError, type Cluster } from './kube.js';
-import { ANNOTATIONS, cleanForApply, selectorPatch, type KubeObject } from './model.js';
-
-export interface RunInfo {
-  revision: string;
-  actor: string;
-  runUrl: string;
-}
+import { cleanForApply, selectorPatch, type KubeObject } from './model.js';
 
 export interface SwitchRequest {
   namespace: string;
@@ -24,24 +18,6 @@ export interface SwitchRequest {
 }
 
 const SWITCH_ATTEMPTS = 6;
-
-/** The audit trail of a switch, as the next run reads it. */
-export function auditAnnotations(active: string, image: string, run: RunInfo): Record<string, string> {
-  return {
-    [ANNOTATIONS.activeColor]: active,
-    [ANNOTATIONS.image]: image,
-    [ANNOTATIONS.revision]: run.revision,
-    [ANNOTATIONS.deployedBy]: run.actor,
-    [ANNOTATIONS.runUrl]: run.runUrl,
-    [ANNOTATIONS.deployedAt]: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-}
-
-/** Every sunday.dev/* annotation of a Service, and null for ours it lacks: restores it exactly. */
-export function restoreAnnotations(service: KubeObject): Record<string, string | null> {
-  const own = Object.fromEntries(Object.entries(service.metadata.annotations ?? {}).filter(([key]) => key.startsWith('sunday.dev/'))) as Record<string, string>;
-  return { ...Object.fromEntries(Object.values(ANNOTATIONS).map((key) => [key, null])), ...own };
-}
 
 /** Sets the stable Service's selector and annotations; returns the Service as written. */
 export async function switchTraffic(cluster: Cluster, request: SwitchRequest): Promise<KubeObject> {

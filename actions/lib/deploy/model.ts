@@ -3,28 +3,12 @@
  * copies of the app's objects (Deployment, HPA, PDB, Services). No I/O here.
  */
 
+import { ANNOTATIONS } from './annotations.js';
+
 export type Color = 'blue' | 'green';
 export const COLOR_LABEL = 'sunday.dev/color';
 export const APP_LABEL = 'sunday.dev/app';
 
-export const ANNOTATIONS = {
-  activeColor: 'sunday.dev/active-color',
-  previousColor: 'sunday.dev/previous-color',
-  image: 'sunday.dev/image',
-  revision: 'sunday.dev/revision',
-  deployedBy: 'sunday.dev/deployed-by',
-  runUrl: 'sunday.dev/run-url',
-  deployedAt: 'sunday.dev/deployed-at',
-  /** The selector the Service had before its first blue-green switch (migration), as JSON. */
-  previousSelector: 'sunday.dev/previous-selector',
-  /** The image and revision the previous colour served: a rollback must find them still there. */
-  previousImage: 'sunday.dev/previous-image',
-  previousRevision: 'sunday.dev/previous-revision',
-  /** A hash of the manifests deployed, so that re-running the same deploy is a no-op. */
-  manifestsHash: 'sunday.dev/manifests-hash',
-  /** On a Deployment: staged and gated by mode deploy, waiting for mode promote. */
-  staged: 'sunday.dev/staged',
-} as const;
 
 /** The label Kubernetes' Deployment controller puts on each ReplicaSet's pods. */
 export const POD_TEMPLATE_HASH = 'pod-template-hash';

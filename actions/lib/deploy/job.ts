@@ -6,7 +6,6 @@
 import type { Cluster } from './kube.js';
 import { cleanForApply, type KubeObject } from './model.js';
 import type { PreDeployJob } from './inputs.js';
-import { loadManifests } from './manifests.js';
 
 function suffix(): string {
   return Date.now().toString(36).slice(-6);
@@ -33,16 +32,16 @@ function condition(job: KubeObject | undefined, type: string): { status?: string
   return (job?.status?.conditions ?? []).find((c: { type: string; status: string }) => c.type === type && c.status === 'True');
 }
 
-export async function runPreDeployJob(cluster: Cluster, spec: PreDeployJob, namespace: string, cwd: string, timeoutMs: number): Promise<string> {
+/** Runs the pre-deploy Job: from the CronJob `spec` names, or `manifest` (read and checked with the inputs). */
+export async function runPreDeployJob(cluster: Cluster, spec: PreDeployJob, manifest: KubeObject | undefined, namespace: string, timeoutMs: number): Promise<string> {
   let job: KubeObject;
   if (spec.kind === 'cronjob') {
     const cronJob = await cluster.get({ apiVersion: 'batch/v1', kind: 'CronJob', name: spec.name, namespace });
     if (!cronJob) throw new Error(`pre-deploy-job: CronJob ${namespace}/${spec.name} does not exist`);
     job = jobFromCronJob(cronJob, namespace, `${spec.name}-${suffix()}`.slice(0, 63));
   } else {
-    const jobs = (await loadManifests([spec.path], cwd)).filter((o) => o.kind === 'Job');
-    if (jobs.length !== 1) throw new Error(`pre-deploy-job: ${spec.path} must hold exactly one Job (found ${jobs.length})`);
-    const clean = cleanForApply(jobs[0]);
+    if (!manifest) throw new Error(`pre-deploy-job: ${spec.path} was not read`);
+    const clean = cleanForApply(manifest);
     // A Job's spec is immutable: each run gets its own name, so a re-run never collides.
     job = { ...clean, metadata: { ...clean.metadata, name: `${clean.metadata.name}-${suffix()}`.slice(0, 63), namespace } };
   }

@@ -3,8 +3,8 @@
  * module — DescribeCluster for endpoint and CA, and a `k8s-aws-v1.` token made in-process.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { InputError } from '../lib/inputs.js';
-import { maskSecret } from '../lib/secrets.js';
+import { InputError } from '../inputs.js';
+import { maskSecret } from '../secrets.js';
 import type { ClusterAccess } from './inputs.js';
 import { connectionFor, type Connection } from './kube.js';
 
@@ -32,7 +32,7 @@ export async function connect(access: ClusterAccess, log: (line: string) => void
     log(`Cluster ${connection.server} (context ${kc.getCurrentContext()}, from ${access.source})`);
     return connection;
   }
-  const [{ assumeRoleWithOidc }, { describeEksCluster, createEksToken }] = await Promise.all([import('../lib/aws/credentials.js'), import('../lib/aws/eks.js')]);
+  const [{ assumeRoleWithOidc }, { describeEksCluster, createEksToken }] = await Promise.all([import('../aws/credentials.js'), import('../aws/eks.js')]);
   const { credentials, identity } = await assumeRoleWithOidc({ roleArn: access.aws.roleArn, region: access.aws.region, sessionName: access.aws.sessionName });
   const options = { region: access.aws.region, credentials, clusterName: access.clusterName };
   const cluster = await describeEksCluster(options);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { Agent } from 'undici';
-import { backoffDelay, sleep } from '../lib/retry.js';
+import { backoffDelay, sleep } from '../retry.js';
 import type { KubeObject } from './model.js';
 
 export const FIELD_MANAGER = 'sunday-blue-green-deploy';

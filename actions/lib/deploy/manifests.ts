@@ -8,6 +8,7 @@ import { existsSync, globSync, readFileSync, readdirSync, statSync } from 'node:
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { InputError } from '../inputs.js';
 import type { KubeObject } from './model.js';
 
 const run = promisify(execFile);
@@ -65,7 +66,7 @@ export async function loadManifests(entries: string[], cwd: string): Promise<Kub
   for (const entry of entries) {
     const absolute = isAbsolute(entry) ? entry : join(cwd, entry);
     const paths = existsSync(absolute) ? [absolute] : globSync(entry, { cwd }).sort().map((match) => (isAbsolute(match) ? match : join(cwd, match)));
-    if (paths.length === 0) throw new Error(`Input 'manifests' names ${entry}, which matches no file`);
+    if (paths.length === 0) throw new InputError('manifests', `names ${entry}, which matches no file`);
     for (const path of paths) objects.push(...(await loadPath(path, path.startsWith(cwd) ? path.slice(cwd.length + 1) : path)));
   }
   return objects;
@@ -75,7 +76,7 @@ function podLabelsMatch(selector: Record<string, string> | undefined, labels: Re
   return Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
 }
 
-/** Picks the app's Deployment (the only one, or `<app>` / `<app>-deployment`), its Service, HPAs and PDBs. */
+/** Picks the app's Deployment (the only one, or `<app>` / `<app>-deployment`), its Service (if any: a worker has none), HPAs and PDBs. */
 export function classify(objects: KubeObject[], app: string, serviceName: string): AppManifests {
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   const deployment =

@@ -1,0 +1,42 @@
+/**
+ * A deploy action after its inputs are valid: the kubeconfig read, the manifests and pre-deploy
+ * Job prepared — all before the first network call — then connected, the strategy run, outputs
+ * and summary written. An input error found here still costs no API request.
+ */
+import { hostname } from 'node:os';
+import * as core from '@actions/core';
+import { readRunContext } from '../run-context.js';
+import { writeSummary } from '../summary.js';
+import { connect } from './connect.js';
+import type { DeployInputs } from './inputs.js';
+import { Cluster } from './kube.js';
+import { prepare } from './release.js';
+import type { DeployEnvironment, Outcome } from './session.js';
+
+export interface Strategy<I extends DeployInputs, O extends Outcome> {
+  run(env: DeployEnvironment<I>): Promise<O>;
+  outputs(outcome: O): Record<string, string>;
+  summary(inputs: I, outcome: O): string;
+}
+
+export async function executeDeploy<I extends DeployInputs, O extends Outcome>(inputs: I, strategy: Strategy<I, O>): Promise<void> {
+  const context = readRunContext();
+  const cwd = process.cwd();
+  // A kubeconfig is read locally; EKS needs AWS: connect to it only once the workspace is read.
+  const local = inputs.cluster.kind === 'kubeconfig' ? await connect(inputs.cluster, core.info) : undefined;
+  const prepared = await prepare(inputs, cwd);
+  const connection = local ?? (await connect(inputs.cluster, core.info));
+  const outcome = await strategy.run({
+    cluster: new Cluster(connection),
+    inputs,
+    prepared,
+    run: { revision: context.sha, actor: context.actor, runUrl: context.runUrl },
+    holder: `${context.runUrl || context.repository || 'local'}#${context.job || 'job'} (${hostname()}:${process.pid})`,
+    log: core.info,
+    notice: (line) => core.notice(line),
+  });
+  for (const [name, value] of Object.entries(strategy.outputs(outcome))) core.setOutput(name, value);
+  await writeSummary(strategy.summary(inputs, outcome));
+  await connection.dispatcher.close();
+  if (outcome.failure) throw new Error(outcome.failure);
+}

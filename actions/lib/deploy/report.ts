@@ -1,0 +1,31 @@
+/** The parts of a deploy's job summary both strategies share: timeline, checks, recent revisions. */
+import { link, table } from '../summary.js';
+import type { Outcome } from './session.js';
+import { formatMs } from './timeline.js';
+
+export function timelineSection(outcome: Outcome): string {
+  const rows = outcome.timeline.entries.map((e) => [e.step, e.ok ? '✅' : '❌', formatMs(e.startMs), formatMs(e.durationMs), e.detail ?? '']);
+  return `#### Timeline\n\n${table(['Step', 'Result', 'At', 'Took', 'Detail'], rows)}`;
+}
+
+export function checkSections(outcome: Outcome): string[] {
+  return outcome.checkRuns.map(({ label, run }) =>
+    `#### ${label}\n\n${table(['', 'Check', 'URL', 'Status', 'Attempts', 'Error'], run.results.map((r) => [r.ok ? '✅' : '❌', r.name, r.url, r.status ?? '-', r.attempts, r.error ?? '']))}`,
+  );
+}
+
+/** The recent revisions, newest first: what `mode: rollback` with `revision` can go back to. */
+export function historySection(outcome: Outcome): string {
+  if (!outcome.history.length) return '';
+  const rows = [...outcome.history].reverse().map((e) => [
+    e.revision === Number(outcome.revision) ? `**${e.revision}** (serves)` : e.revision,
+    e.from === e.revision ? '' : `rollback to ${e.from}`,
+    `\`${e.image}\``,
+    e.strategy,
+    e.color,
+    e.result,
+    e.time.replace(/\.\d{3}Z$/, 'Z'),
+    link('run', e.runUrl || undefined),
+  ]);
+  return `#### Recent revisions\n\n${table(['Revision', 'Note', 'Image', 'Strategy', 'Colour', 'Result', 'Time', 'Run'], rows)}`;
+}

@@ -1,0 +1,45 @@
+/** Every input error of both deploy actions — manifests and the pre-deploy Job included — comes before any API request. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
+
+let stage: Stage;
+beforeAll(async () => {
+  stage = await startStage();
+  writeFileSync(join(stage.workspace, 'two-jobs.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: a }\n---\napiVersion: batch/v1\nkind: Job\nmetadata: { name: b }\n');
+  writeFileSync(join(stage.workspace, 'broken.yaml'), 'apiVersion: v1\nkind: [\n');
+  writeFileSync(join(stage.workspace, 'no-deployment.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
+});
+afterAll(() => stage.stop());
+
+const both: Array<[Record<string, string>, string]> = [
+  [{ manifests: 'k8s/typo.yaml' }, "Input 'manifests' names k8s/typo.yaml, which matches no file"],
+  [{ manifests: 'broken.yaml' }, "Input 'manifests' cannot be used: broken.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1:"],
+  [{ manifests: 'no-deployment.yaml' }, "Input 'manifests' cannot be used: The manifests hold no Deployment: give the app's Deployment in 'manifests'"],
+  [{ 'pre-deploy-job': 'migrate.yaml' }, "Input 'pre-deploy-job' cannot be used: migrate.yaml matches no file"],
+  [{ 'pre-deploy-job': 'two-jobs.yaml' }, "Input 'pre-deploy-job' must name a file holding exactly one Job: two-jobs.yaml holds 2"],
+  [{ revision: '3' }, "Input 'revision' is for mode rollback (the history revision to go back to), not mode deploy-and-promote"],
+  [{ mode: 'rollback', revision: 'latest' }, "Input 'revision' must be a whole number of at least 1"],
+  [{ mode: 'yolo' }, "Input 'mode' must be one of deploy, promote, deploy-and-promote, rollback, abort"],
+  [{ 'scale-down-delay': 'soon' }, "Input 'scale-down-delay' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'"],
+];
+const canaryOnly: Array<[Record<string, string>, string]> = [
+  [{ steps: '50,10,100' }, "Input 'steps' must be percentages from 1 to 100, strictly increasing and ending at 100, such as '10,50,100'"],
+  [{ steps: '10,50' }, "Input 'steps' must be percentages from 1 to 100, strictly increasing and ending at 100, such as '10,50,100'"],
+  [{ 'step-pause': 'a minute' }, "Input 'step-pause' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'"],
+];
+
+describe.each([
+  ['blue-green-deploy', both],
+  ['canary-deploy', [...both, ...canaryOnly]],
+] as const)('%s', (action, cases) => {
+  test.each(cases)('%p → one error line, exit 1, zero API requests', async (inputs, message) => {
+    const before = stage.kube.requests.length;
+    const run = action === 'canary-deploy' ? stage.canary : stage.deploy;
+    const r = await run({ image: 'sunday/web:v1', ...inputs });
+    expect(r.errors).toEqual([message]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(stage.kube.requests.length).toBe(before);
+  });
+});
