@@ -102,7 +102,9 @@ export async function startStage(): Promise<Stage> {
     },
     stop: async () => {
       await world.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // SUNDAY_KEEP_WORKFLOW_RUNS=1 keeps act's logs (runs/<name>/act.log) and the artifacts.
+      if (process.env.SUNDAY_KEEP_WORKFLOW_RUNS === '1') console.log(`workflow runs kept in ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -7,6 +7,7 @@
  * or the job would have: ACTIONS_ID_TOKEN_REQUEST_*, AWS_ENDPOINT_URL_*, GITHUB_API_URL,
  * SLACK_API_URL, npm_config_registry — never through inputs added for tests.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyEksToken } from '../../actions/lib/aws/eks-token.js';
@@ -70,11 +71,15 @@ export async function startWorld(dir: string): Promise<World> {
   const ecr = await startEcrServer({ lookup: sts.lookup, password: ECR_PASSWORD, proxyEndpoint: registry.url });
   const clusterCallers: string[] = [];
   const stsHost = new URL(sts.url).host;
+  // The emulator also accepts its own kubeconfig's token: the tests seed the clusters with it.
+  const seedToken = randomBytes(24).toString('base64url');
   const kube = await startKubeEmulator({
     strict: true,
+    token: seedToken,
     pace: 0,
     namespaces: ['sunday-staging', 'sunday-production'],
     tokenCheck: async (token) => {
+      if (token === seedToken) return true;
       for (const cluster of Object.values(CLUSTERS)) {
         const identity = await verifyEksToken(token, cluster, { allowedHosts: [stsHost] }).catch(() => undefined);
         if (identity) return (clusterCallers.push(identity.arn), true);
