@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { workflowCallOutput } from './act.js';
 import { CI_ROLE } from './world.js';
-import { expectRun, repositoryPayload, startStage, type Stage } from './stage.js';
+import { expectRun, reportTimings, repositoryPayload, startStage, type Stage } from './stage.js';
 import { registryIndex } from './registry-index.js';
 
 jest.setTimeout(600_000);
@@ -18,7 +18,7 @@ beforeAll(async () => {
   stage = await startStage();
 }, 900_000);
 afterAll(async () => {
-  if (stage) console.log(`workflow runs (s): ${JSON.stringify(Object.fromEntries(Object.entries(stage.timings).map(([k, v]) => [k, Math.round(v)])))}`);
+  reportTimings(stage);
   await stage?.stop();
 });
 

@@ -24,24 +24,29 @@ export const BACKUP_CRONJOB: KubeObject = {
   },
 };
 
-/** The image of release v1.0.0 (its pods answer `v1.0.0`). */
-export const previousImage = (stage: Stage, app: App) => `${stage.world.registry.host}/sunday-${app}:v1.0.0`;
+/** The image of a release by tag (its pods answer the tag, e.g. `v1.0.0`). */
+export const taggedImage = (stage: Stage, app: App, tag: string) => `${stage.world.registry.host}/sunday-${app}:${tag}`;
+/** The image of release v1.0.0, live everywhere before the CD runs. */
+export const previousImage = (stage: Stage, app: App) => taggedImage(stage, app, 'v1.0.0');
+
+/** Deploys a release of both apps to an environment with the committed blue-green-deploy bundle, as an earlier pipeline would have. */
+export async function deployRelease(stage: Stage, environment: Environment, tag: string): Promise<void> {
+  const kubeconfig = join(stage.dir, 'seed-kubeconfig');
+  await stage.world.kube.writeKubeconfig(kubeconfig);
+  stage.repo.checkout(tag);
+  for (const app of APPS) {
+    const r = await runStep('blue-green-deploy', {
+      workspace: stage.repo.dir,
+      inputs: { app, namespace: `sunday-${environment}`, manifests: `k8s/${environment}`, image: taggedImage(stage, app, tag), kubeconfig, mode: 'deploy-and-promote', 'scale-down-delay': '0s' },
+    });
+    if (r.exitCode !== 0) throw new Error(`deploying ${app} ${tag} to ${environment} failed:\n${r.log}`);
+  }
+}
 
 export async function seedClusters(stage: Stage): Promise<void> {
-  const { world, repo } = stage;
+  const { world } = stage;
   world.kube.store.put(BACKUP_CRONJOB);
-  const kubeconfig = join(stage.dir, 'seed-kubeconfig');
-  await world.kube.writeKubeconfig(kubeconfig);
-  repo.checkout('v1.0.0');
-  for (const environment of ENVIRONMENTS) {
-    for (const app of APPS) {
-      const r = await runStep('blue-green-deploy', {
-        workspace: repo.dir,
-        inputs: { app, namespace: `sunday-${environment}`, manifests: `k8s/${environment}`, image: previousImage(stage, app), kubeconfig, mode: 'deploy-and-promote' },
-      });
-      if (r.exitCode !== 0) throw new Error(`seeding ${app} in ${environment} failed:\n${r.log}`);
-    }
-  }
+  for (const environment of ENVIRONMENTS) await deployRelease(stage, environment, 'v1.0.0');
   world.vars.STAGING_API_URL = await world.liveUrl('staging', 'backend');
   world.vars.PRODUCTION_API_URL = await world.liveUrl('production', 'backend');
   world.vars.STAGING_WEB_URL = await world.liveUrl('staging', 'frontend');
