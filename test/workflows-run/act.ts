@@ -71,6 +71,14 @@ export function pathWithNode24(path = process.env.PATH ?? ''): string {
   return [join(repoRoot, 'node_modules', 'node', 'bin'), join(repoRoot, 'node_modules', '.bin'), path].join(delimiter);
 }
 
+/**
+ * act's host mode hands its own environment to every step: leave out what only exists because
+ * jest started it (Playwright refuses to run under JEST_WORKER_ID, and NODE_ENV=test changes apps).
+ */
+export function runnerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('JEST_') && name !== 'NODE_ENV'));
+}
+
 export function actArgs(run: ActRun, eventFile: string): string[] {
   const args = [run.event, '--workflows', run.workflow, '--eventpath', eventFile, '--json', '--verbose'];
   for (const label of RUNNER_LABELS) args.push('--platform', `${label}=-self-hosted`);
@@ -116,7 +124,7 @@ export async function runAct(actBinary: string, run: ActRun): Promise<ActResult>
     cwd: run.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env,
+      ...runnerEnvironment(process.env),
       PATH: pathWithNode24(),
       // act keeps its host-mode work folders under the cache home; one per run keeps runs apart.
       XDG_CACHE_HOME: join(run.workDir, 'cache'),

@@ -10,7 +10,7 @@
  * clones `$GITHUB_SERVER_URL/sunday/app`, which GIT_CONFIG_GLOBAL's `insteadOf` sends there.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../harness.js';
 
@@ -99,8 +99,64 @@ function changelog(versions: string[]): string {
   return `# Changelog\n\n${versions.map((v, i) => `## [${v}] - 2026-11-${10 + versions.length - i}\n\n- ${notes[v]}\n`).join('\n')}`;
 }
 
+/**
+ * The e2e project e2e.yml runs: four tiny Playwright tests (one per shard of the template's four)
+ * against E2E_BASE_URL, launching the Chromium named by PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH when
+ * set, and a k6 script with thresholds. Nothing can be downloaded here, so @playwright/test and
+ * its two dependencies are the suite's own copies, packed by `npm pack` into e2e/vendor/ and
+ * committed with the fixture, with a lockfile written by npm, offline.
+ */
+function e2eProject(): Record<string, string> {
+  const vendored = (name: string) => `file:vendor/${tarballName(name)}`;
+  const pkg = {
+    name: 'e2e',
+    private: true,
+    type: 'module',
+    devDependencies: { '@playwright/test': vendored('@playwright/test') },
+    overrides: { playwright: vendored('playwright'), 'playwright-core': vendored('playwright-core') },
+  };
+  const tests = ['/ok', '/healthz', '/json', '/redirect'].map(
+    (path) => `test('GET ${path} answers', async ({ page }) => {\n  const response = await page.goto('${path}');\n  expect(response?.status()).toBe(200);\n  await expect(page.locator('body')).toContainText(/ok|first/);\n});\n`,
+  );
+  return {
+    'e2e/package.json': JSON.stringify(pkg, null, 2) + '\n',
+    'e2e/playwright.config.js': `import { defineConfig } from '@playwright/test';
+
+// On runners that cannot download browsers, e2e.yml's chromium-path hands in an installed Chromium.
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH || undefined;
+
+export default defineConfig({
+  testDir: 'tests',
+  fullyParallel: true,
+  retries: 0,
+  use: {
+    baseURL: process.env.BASE_URL,
+    launchOptions: executablePath
+      ? { executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
+      : {},
+  },
+});
+`,
+    'e2e/tests/pages.spec.js': `import { test, expect } from '@playwright/test';\n\n${tests.join('\n')}`,
+    'e2e/k6/load-test.js': `import http from 'k6/http';
+import { check } from 'k6';
+
+export const options = {
+  iterations: 10,
+  thresholds: { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<2000'], checks: ['rate==1'] },
+};
+
+export default function () {
+  const response = http.get(\`\${__ENV.BASE_URL}/ok\`);
+  check(response, { 'status is 200': (r) => r.status === 200 });
+}
+`,
+  };
+}
+
 function release(version: string, previous: string[]): Record<string, string> {
   return {
+    ...e2eProject(),
     ...nodeApp('backend', version, `backend ${version}`),
     ...nodeApp('frontend', version, `frontend ${version}`),
     'CHANGELOG.md': changelog([version, ...previous]),
@@ -116,8 +172,28 @@ function release(version: string, previous: string[]): Record<string, string> {
   };
 }
 
+const PLAYWRIGHT_PACKAGES = ['@playwright/test', 'playwright', 'playwright-core'];
+const playwrightVersion = () => JSON.parse(readFileSync(join(repoRoot, 'node_modules', '@playwright', 'test', 'package.json'), 'utf8')).version as string;
+/** `npm pack`'s file name: @playwright/test 1.65.2 → playwright-test-1.65.2.tgz. */
+const tarballName = (name: string) => `${name.replace(/^@/, '').replace('/', '-')}-${playwrightVersion()}.tgz`;
+
+/** Packs the suite's installed Playwright packages into `dir` (no network, no scripts). */
+function packPlaywright(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const name of PLAYWRIGHT_PACKAGES) {
+    execFileSync('npm', ['pack', join(repoRoot, 'node_modules', name), '--ignore-scripts', '--pack-destination', dir], { stdio: 'ignore' });
+  }
+  return dir;
+}
+
+/** package-lock.json for a project whose dependencies are all local (`file:`): nothing is fetched. */
+function lockOffline(project: string): void {
+  execFileSync('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project, stdio: 'ignore' });
+}
+
 export function makeFixtureRepo(root: string, extra: Record<string, string> = {}): FixtureRepo {
   const dir = join(root, 'app');
+  const vendor = packPlaywright(join(root, 'vendor'));
   const host = join(root, 'git-host', FIXTURE_REPOSITORY);
   mkdirSync(dir, { recursive: true });
   mkdirSync(host, { recursive: true });
@@ -130,6 +206,11 @@ export function makeFixtureRepo(root: string, extra: Record<string, string> = {}
   git(dir, 'remote', 'add', 'origin', `${SERVER_URL}/${FIXTURE_REPOSITORY}`);
   const commit = (files: Record<string, string>, message: string, tag?: string) => {
     write(dir, files);
+    if (files['e2e/package.json']) {
+      mkdirSync(join(dir, 'e2e', 'vendor'), { recursive: true });
+      for (const name of PLAYWRIGHT_PACKAGES) copyFileSync(join(vendor, tarballName(name)), join(dir, 'e2e', 'vendor', tarballName(name)));
+      lockOffline(join(dir, 'e2e'));
+    }
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', message);
     if (tag) git(dir, 'tag', '-a', tag, '-m', `Release ${tag}`);
