@@ -172,3 +172,15 @@ export function workflowCallOutput(result: ActResult, job: string, expression: s
   }
   return value;
 }
+
+/**
+ * What the steps printed and the outputs they set — what GitHub's log of the run would show — for
+ * leak checks. act's own debug lines are left out: they dump the environment it was handed (the
+ * OIDC request token included), which GitHub's log never shows.
+ */
+export function stepLog(result: ActResult): string {
+  return result.lines
+    .filter((line) => line.raw_output || line.command)
+    .map((line) => (line.command === 'set-output' ? `${line.name}=${line.arg}` : line.msg))
+    .join('\n');
+}

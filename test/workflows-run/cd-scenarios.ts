@@ -4,18 +4,29 @@
  * received — and throws otherwise. cd.test.ts runs them on the suite under test; the broken-copy
  * tests run them on a copy of cd.yml with one thing broken and expect `check` to throw.
  */
-import type { ActLine, ActResult } from './act.js';
+import { stepLog, type ActLine, type ActResult } from './act.js';
 import { cdJobs, slackCalls, slackMark } from './cd-expectations.js';
 import { previousImage, serving } from './cluster.js';
 import { expectRun, repositoryPayload, type Stage } from './stage.js';
-import { DEPLOY_ROLES } from './world.js';
+import { findLeaks } from '../../runner/index.js';
+import { DEPLOY_ROLES, jobSecrets } from './world.js';
 
 export interface Outcome {
   result: ActResult;
   check(): Promise<void>;
 }
 
-const dispatch = (ref: string, inputs: Record<string, string>) => ({ ref, inputs, repository: repositoryPayload, sender: { login: 'release-manager' } });
+const CD_TEMPLATE = '.github/workflows/cd.yml';
+
+/** "Run workflow" of the CD template on `ref` (a tag or a branch) with its inputs. */
+const runDispatch = (stage: Stage, name: string, ref: string, inputs: Record<string, string>, suite?: string) =>
+  stage.run(name, {
+    event: 'workflow_dispatch',
+    workflow: CD_TEMPLATE,
+    checkout: ref.replace(/^refs\/(heads|tags)\//, ''),
+    payload: { ref, inputs, repository: repositoryPayload, sender: { login: 'release-manager' } },
+    suite,
+  });
 
 /** Index of the first request to the cluster matching, from `from` on, or -1. */
 const firstIndex = (stage: Stage, match: (method: string, path: string) => boolean, from: number) =>
@@ -26,16 +37,9 @@ export async function releaseAuto(stage: Stage, suite?: string): Promise<Outcome
   const { world } = stage;
   const slackBefore = slackMark(world);
   const kubeBefore = world.kube.requests.length;
-  const result = await stage.run('cd-tag-auto', {
-    event: 'workflow_dispatch',
-    workflow: '.github/workflows/cd.yml',
-    checkout: 'v1.1.0',
-    payload: dispatch('refs/tags/v1.1.0', { environment: 'production', version: 'v1.1.0', mode: 'deploy', promotion: 'auto' }),
-    suite,
-  });
-  const r = result;
+  const r = await runDispatch(stage, 'cd-tag-auto', 'refs/tags/v1.1.0', { environment: 'production', version: 'v1.1.0', mode: 'deploy', promotion: 'auto' }, suite);
   return {
-    result,
+    result: r,
     check: async () => {
       expectRun(r, { exitCode: 0, jobs: cdJobs('production', { deploy: 'success', promote: 'skipped', rollback: 'skipped', notify: 'success', images: true }) });
       expect(r.steps['backend/Sunday CD/Prepare backend for production › Validate the release tag']).toBe('success');
@@ -54,6 +58,8 @@ export async function releaseAuto(stage: Stage, suite?: string): Promise<Outcome
       const change = firstIndex(stage, (m, p) => m !== 'GET' && /\/namespaces\/sunday-production\/(deployments|services)/.test(p) && p.includes('backend'), kubeBefore);
       expect(job).toBeGreaterThan(-1);
       expect(change).toBeGreaterThan(job);
+      // Nothing secret reached act's log: the Slack token, the OIDC tokens, the STS credentials.
+      expect(findLeaks(stepLog(r), jobSecrets(world))).toEqual([]);
       // The cluster was reached with EKS tokens made from the production deploy role's credentials.
       expect(world.clusterCallers.some((arn) => arn.includes(`assumed-role/${DEPLOY_ROLES.production.split('/')[1]}/`))).toBe(true);
 
@@ -84,18 +90,17 @@ export async function smokeFailsAfterSwitch(stage: Stage, suite?: string): Promi
       world.kube.setImageMode(backendImage, 'crash-loop');
     }
   };
-  const result = await stage.run('cd-smoke-fails', {
+  const r = await stage.run('cd-smoke-fails', {
     event: 'push',
-    workflow: '.github/workflows/cd.yml',
+    workflow: CD_TEMPLATE,
     checkout: 'main',
     payload: { ref: 'refs/heads/main', after: stage.repo.sha['v1.1.0'], repository: repositoryPayload, head_commit: { id: stage.repo.sha['v1.1.0'] } },
     onLine,
     suite,
   });
   if (backendImage) world.kube.setImageMode(backendImage, 'ok');
-  const r = result;
   return {
-    result,
+    result: r,
     check: async () => {
       expectRun(r, { exitCode: 1, jobs: cdJobs('staging', { deploy: 'failure', promote: 'skipped', rollback: 'success', notify: 'success', images: true, frontend: false }) });
       expect(r.steps['backend/Sunday CD/Deploy backend to staging › Smoke test on the live URL']).toBe('failure');
@@ -111,16 +116,9 @@ export async function smokeFailsAfterSwitch(stage: Stage, suite?: string): Promi
 
 /** Run workflow from main: staging, promotion manual — the deploy job stages and gates, the promote job switches. */
 export async function promotionManual(stage: Stage, suite?: string): Promise<Outcome> {
-  const result = await stage.run('cd-manual', {
-    event: 'workflow_dispatch',
-    workflow: '.github/workflows/cd.yml',
-    checkout: 'main',
-    payload: dispatch('refs/heads/main', { environment: 'staging', version: '', mode: 'deploy', promotion: 'manual' }),
-    suite,
-  });
-  const r = result;
+  const r = await runDispatch(stage, 'cd-manual', 'refs/heads/main', { environment: 'staging', version: '', mode: 'deploy', promotion: 'manual' }, suite);
   return {
-    result,
+    result: r,
     check: async () => {
       expectRun(r, { exitCode: 0, jobs: cdJobs('staging', { deploy: 'success', promote: 'success', rollback: 'skipped', notify: 'success', images: true }) });
       const deployJob = 'backend/Sunday CD/Deploy backend to staging';
@@ -137,16 +135,9 @@ export async function promotionManual(stage: Stage, suite?: string): Promise<Out
 export async function rollbackMode(stage: Stage, suite?: string): Promise<Outcome> {
   const { world } = stage;
   const slackBefore = slackMark(world);
-  const result = await stage.run('cd-rollback', {
-    event: 'workflow_dispatch',
-    workflow: '.github/workflows/cd.yml',
-    checkout: 'main',
-    payload: dispatch('refs/heads/main', { environment: 'production', version: '', mode: 'rollback', promotion: 'auto' }),
-    suite,
-  });
-  const r = result;
+  const r = await runDispatch(stage, 'cd-rollback', 'refs/heads/main', { environment: 'production', version: '', mode: 'rollback', promotion: 'auto' }, suite);
   return {
-    result,
+    result: r,
     check: async () => {
       expectRun(r, { exitCode: 0, jobs: cdJobs('production', { deploy: 'skipped', promote: 'skipped', rollback: 'success', notify: 'success', images: false }) });
       for (const app of ['backend', 'frontend'] as const) {

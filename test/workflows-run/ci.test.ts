@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { workflowCallOutput } from './act.js';
-import { CI_ROLE } from './world.js';
+import { stepLog, workflowCallOutput } from './act.js';
+import { findLeaks } from '../../runner/index.js';
+import { CI_ROLE, jobSecrets } from './world.js';
 import { expectRun, reportTimings, repositoryPayload, startStage, type Stage } from './stage.js';
 import { registryIndex } from './registry-index.js';
 
@@ -52,6 +53,9 @@ test('CI on a push to main: lint, type check, tests, both images pushed with bot
     expect(junit).toContain('<testcase name="health answers ok"');
   }
 
+  // Nothing secret reached act's log (OIDC tokens, STS credentials, the registry password).
+  expect(stepLog(r)).toContain('checkout (stand-in): https://github.com/sunday/app at');
+  expect(findLeaks(stepLog(r), jobSecrets(world))).toEqual([]);
   // OIDC → STS (the CI role) → ECR, once per app for build-multiarch and once for Trivy's login.
   expect(world.oidc.requests.filter((q) => q.status === 200).length).toBeGreaterThanOrEqual(2);
   expect(world.oidc.requests.every((q) => q.audience === 'sts.amazonaws.com')).toBe(true);

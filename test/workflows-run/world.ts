@@ -138,3 +138,14 @@ export async function startWorld(dir: string): Promise<World> {
     },
   };
 }
+
+/** Every secret a job of the runs could hold: none may appear in a log. */
+export function jobSecrets(world: World): string[] {
+  return [
+    world.slack.token,
+    world.registryAuth.slice('Basic '.length),
+    world.oidc.requestToken,
+    ...world.oidc.issued,
+    ...world.sts.issued.flatMap((c) => [c.secretAccessKey, c.sessionToken]),
+  ];
+}
