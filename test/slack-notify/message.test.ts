@@ -85,3 +85,25 @@ describe('payload placeholders', () => {
     expect(() => substitutePlaceholders('{{ github.nope }}', {})).toThrow("Input 'payload' uses {{ github.nope }}, which this job does not have (no GITHUB_NOPE)");
   });
 });
+
+describe('Web API URL', () => {
+  const tokenInputs = (env: Record<string, string>, values: Record<string, string> = {}) =>
+    readSlackInputs({
+      ...env,
+      ...Object.fromEntries(Object.entries({ token: 'xoxb-1-2-abc', channel: 'deploys', ...values }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    });
+
+  test('api-url, else SLACK_API_URL, else Slack itself', async () => {
+    const apiUrl = async (env: Record<string, string>, values?: Record<string, string>) => {
+      const { transport } = await tokenInputs(env, values);
+      return transport.kind === 'api' ? transport.apiUrl : undefined;
+    };
+    expect(await apiUrl({})).toBe('https://slack.com/api');
+    expect(await apiUrl({ SLACK_API_URL: 'http://127.0.0.1:8080/api/' })).toBe('http://127.0.0.1:8080/api');
+    expect(await apiUrl({ SLACK_API_URL: 'http://127.0.0.1:8080/api' }, { 'api-url': 'https://proxy.example/slack' })).toBe('https://proxy.example/slack');
+  });
+
+  test('a SLACK_API_URL that is no URL is an input error naming the variable', async () => {
+    await expect(tokenInputs({ SLACK_API_URL: 'slack.internal' })).rejects.toThrow("Input 'api-url' is not given and the SLACK_API_URL environment variable is not an absolute http or https URL: 'slack.internal'");
+  });
+});

@@ -1,0 +1,63 @@
+/** What the CD scenarios expect: the job results of the CD template's run, and the Slack calls made. */
+import type { World } from './world.js';
+
+type Result = 'success' | 'failure' | 'skipped';
+
+export interface CdOutcome {
+  deploy: Result;
+  promote: Result;
+  rollback: Result;
+  notify: Result;
+  /** Whether the template's CI jobs built the images (mode deploy). */
+  images: boolean;
+  /** Whether the frontend's CD ran (it needs the backend's to succeed). Default true. */
+  frontend?: boolean;
+}
+
+/** Every job of the CD template's run (caller job / called workflow / job name) with its result. */
+export function cdJobs(environment: string, outcome: CdOutcome): Record<string, string> {
+  const jobs: Record<string, string> = { 'CD/plan': 'success' };
+  for (const app of ['backend', 'frontend']) {
+    if (!outcome.images) jobs[`CD/${app}-image`] = 'skipped';
+    if (outcome.images) {
+      Object.assign(jobs, {
+        [`${app}-image/Sunday CI/${app} · lint, types, tests, audit`]: 'success',
+        [`${app}-image/Sunday CI/${app} · image`]: 'success',
+        [`${app}-image/Sunday CI/${app} · trivy fs`]: 'skipped',
+      });
+    }
+    const ran = app === 'backend' || outcome.frontend !== false;
+    if (!ran) continue;
+    Object.assign(jobs, {
+      [`${app}/Sunday CD/Prepare ${app} for ${environment}`]: 'success',
+      [`${app}/Sunday CD/Deploy ${app} to ${environment}`]: outcome.deploy,
+      [`${app}/Sunday CD/Promote ${app} in ${environment}`]: outcome.promote,
+      [`${app}/Sunday CD/Roll back ${app} in ${environment}`]: outcome.rollback,
+      [`${app}/Sunday CD/Slack · result`]: outcome.notify,
+    });
+  }
+  return jobs;
+}
+
+export interface SlackCall {
+  method: string;
+  /** The ts a chat.update names. */
+  ts?: string;
+  /** The ts Slack gave a posted message. */
+  answerTs?: string;
+  /** The message's text and blocks, to search in. */
+  text: string;
+}
+
+/** The Web API calls Slack received since `from` (a count of requests), with the ts of each posted message. */
+export function slackCalls(world: World, from: { requests: number; messages: number }): SlackCall[] {
+  let posted = from.messages;
+  return world.slack.requests.slice(from.requests).map((request) => {
+    const method = request.path.replace('/api/', '');
+    const call: SlackCall = { method, ts: request.json?.ts, text: JSON.stringify([request.json?.text, request.json?.blocks, request.json?.attachments]) };
+    if (method === 'chat.postMessage') call.answerTs = world.slack.messages[posted++]?.ts;
+    return call;
+  });
+}
+
+export const slackMark = (world: World) => ({ requests: world.slack.requests.length, messages: world.slack.messages.length });
