@@ -7,6 +7,7 @@
 import * as core from '@actions/core';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { AwsCredentials } from './credentials.js';
+import { awsRequestHandler } from './endpoint.js';
 
 export interface EcrLogin {
   username: string;
@@ -30,7 +31,7 @@ export interface EcrDeps {
 
 export async function getEcrLogin({ region, credentials }: EcrLoginOptions, deps: EcrDeps = {}): Promise<EcrLogin> {
   const setSecret = deps.setSecret ?? core.setSecret;
-  const client = deps.client ?? new ECRClient({ region, credentials });
+  const client = deps.client ?? new ECRClient({ region, credentials, requestHandler: awsRequestHandler('ecr', region) });
   const response = await client.send(new GetAuthorizationTokenCommand({}));
   const data = response.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new Error(`ECR answered GetAuthorizationToken in ${region} without a token`);
