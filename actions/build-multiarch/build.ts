@@ -11,7 +11,10 @@ import { createBuildx } from './buildx.js';
 import type { Exec } from './exec.js';
 import type { GithubContext } from './github-context.js';
 import { checkForBuilder, type BuildInputs, type BuilderName, type Credentials } from './inputs.js';
-import { makePlan, type BuildPlan } from './plan.js';
+import { makePlan, tagsOf, type BuildPlan } from './plan.js';
+import type { TagMutability } from '../lib/aws/ecr.js';
+import { explainImmutableRefusal, pushableTags } from './tag-mutability.js';
+import { PushFailed } from './push-retry.js';
 import { RegistryApi, type HttpRequest } from './registry-api.js';
 import { readPushed, type Verification } from './verify.js';
 
@@ -19,6 +22,8 @@ export interface EcrRegistryLogin {
   /** The registry host ECR's proxyEndpoint names. */
   registry: string;
   credentials: Credentials;
+  /** DescribeRepositories: the tag mutability of the named repositories. */
+  tagMutability?: (repositoryNames: string[]) => Promise<Map<string, TagMutability>>;
 }
 
 export interface CoreDeps {
@@ -50,6 +55,28 @@ export interface BuildResult {
   metadata: Record<string, unknown>;
 }
 
+/**
+ * Skips the moving tags an immutable ECR repository would refuse (one notice each): the release
+ * goes on with its unique tags.
+ */
+async function honourTagMutability(plan: BuildPlan, ecr: EcrRegistryLogin, deps: CoreDeps): Promise<void> {
+  const images = plan.images.filter((image) => image.registry === ecr.registry);
+  if (!plan.push || !ecr.tagMutability || images.length === 0) return;
+  const settings = await ecr.tagMutability([...new Set(images.map((image) => image.path))]);
+  const refs: string[] = [];
+  for (const image of plan.images) {
+    const mutability = image.registry === ecr.registry ? settings.get(image.path) : undefined;
+    const { push, skipped } = pushableTags(tagsOf(plan, image), plan.moving ?? [], mutability);
+    if (skipped.length) {
+      const filters = mutability!.exclusions.length ? ` (exclusion filters: ${mutability!.exclusions.join(', ')})` : '';
+      deps.notice(`Not pushing ${skipped.join(', ')} to ${image.name}: its tags are ${mutability!.setting}${filters}, and these tags move from image to image. Pushing ${push.join(', ') || 'by digest only'}.`);
+    }
+    if (push.length === 0) throw new Error(`Every tag of ${image.name} is a moving tag its ${mutability!.setting} repository refuses to overwrite: add a unique tag (tags input) or an exclusion filter`);
+    refs.push(...push.map((tag) => `${image.name}:${tag}`));
+  }
+  plan.refs = refs;
+}
+
 /** Credentials per registry: ECR's for the registry it names, the step's password for the others. */
 async function registryCredentials(inputs: BuildInputs, plan: BuildPlan, deps: CoreDeps): Promise<Map<string, Credentials>> {
   const byRegistry = new Map<string, Credentials>();
@@ -60,6 +87,7 @@ async function registryCredentials(inputs: BuildInputs, plan: BuildPlan, deps: C
       throw new Error(`role-to-assume gives credentials for the ECR registry ${ecr.registry}, but no image is in it (images: ${plan.images.map((i) => i.name).join(', ')})`);
     }
     byRegistry.set(ecr.registry, ecr.credentials);
+    await honourTagMutability(plan, ecr, deps);
   }
   if (inputs.credentials) {
     for (const registry of registries) if (!byRegistry.has(registry)) byRegistry.set(registry, inputs.credentials);
@@ -85,7 +113,15 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
   const credentials = needsLogin ? await registryCredentials(inputs, plan, deps) : new Map<string, Credentials>();
   for (const [registry, login] of credentials) await builder.login(registry, login);
 
-  const outcome = await builder.build(plan, options);
+  let outcome;
+  try {
+    outcome = await builder.build(plan, options);
+  } catch (error) {
+    // A registry whose settings we cannot read (not ECR) refusing to move a tag: say which and why.
+    const explained = error instanceof PushFailed ? explainImmutableRefusal(error.message, plan.images.map((i) => i.name).join(', '), plan.moving ?? []) : undefined;
+    if (explained) throw new Error(explained, { cause: error });
+    throw error;
+  }
   const result: BuildResult = { builder: choice.name, plan, digest: outcome.digest, verifications: [], metadata: outcome.metadata };
   if (!plan.push) {
     // No registry holds it, so there is no digest "as the registry reports it".
@@ -99,11 +135,11 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
     // buildah reports no digest (see buildahPushArgs): ask the registry, as the output promises.
     if (!result.digest) {
       const image = plan.images[0];
-      result.digest = (await new RegistryApi(image, credentials.get(image.registry), deps.request).manifest(plan.tags[0])).digest;
+      result.digest = (await new RegistryApi(image, credentials.get(image.registry), deps.request).manifest(tagsOf(plan, image)[0])).digest;
     }
   } else {
     for (const image of plan.images) {
-      const verification = await readPushed(image, plan.tags[0], plan.platforms, credentials.get(image.registry), deps.request);
+      const verification = await readPushed(image, tagsOf(plan, image)[0], plan.platforms, credentials.get(image.registry), deps.request);
       result.verifications.push(verification);
       deps.info(`${verification.reference} is ${verification.digest} with ${verification.found.join(', ') || 'no platform'}`);
     }

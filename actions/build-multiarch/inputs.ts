@@ -17,6 +17,7 @@ import {
 } from '../lib/inputs.js';
 import { readAwsInputs, type AwsInputs } from '../lib/aws/inputs.js';
 import { parseRepository, TAG, type ImageRepository } from './reference.js';
+import type { LatestMode } from './tags.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
 export type CacheMode = 'auto' | 'gha' | 'registry' | 'none';
@@ -37,6 +38,10 @@ export interface BuildInputs {
   platforms: string[];
   push: PushMode;
   extraTags: string[];
+  /** `latest`: auto (the highest release only), true (always), false (never). */
+  latest?: LatestMode;
+  tagPrefix?: string;
+  tagSuffix?: string;
   labels: Array<[string, string]>;
   buildArgs: Array<[string, string]>;
   target?: string;
@@ -136,6 +141,11 @@ export function readBuildInputs(env: Env = process.env, cwd: string = process.cw
   for (const tag of extraTags) {
     if (!TAG.test(tag)) throw new InputError('tags', `must hold tags such as edge or 2024-06, one a line: letters, digits, _ . - and at most 128 (not: ${tag})`);
   }
+  const latest = readChoice<LatestMode>('latest', ['auto', 'true', 'false'], 'auto', env);
+  const tagPrefix = readString('tag-prefix', env);
+  const tagSuffix = readString('tag-suffix', env);
+  if (tagPrefix && !TAG.test(`${tagPrefix}1`)) throw new InputError('tag-prefix', 'must start a valid tag: letters, digits, _ . - and not starting with . or -');
+  if (tagSuffix && !/^[A-Za-z0-9_.-]{1,64}$/.test(tagSuffix)) throw new InputError('tag-suffix', 'must be letters, digits, _ . - (at most 64)');
   const labels = readPairsChecked('labels', NO_SPACE, "must hold one 'key=value' per line, the key without spaces", env);
   const buildArgs = readPairsChecked('build-args', NO_SPACE, "must hold one 'KEY=value' per line, the key without spaces", env);
   const target = readString('target', env) || undefined;
@@ -148,7 +158,7 @@ export function readBuildInputs(env: Env = process.env, cwd: string = process.cw
   const aws = readAwsInputs(env);
   const credentials = readCredentials(env);
   const verify = readBoolean('verify', true, env);
-  const inputs: BuildInputs = { images, context, file, platforms, push, extraTags, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
+  const inputs: BuildInputs = { images, context, file, platforms, push, extraTags, latest, tagPrefix, tagSuffix, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
   if (builder !== 'auto') checkForBuilder(inputs, builder);
   return inputs;
 }
