@@ -14,6 +14,8 @@ import { checkForBuilder, type BuildInputs, type BuilderName, type Credentials }
 import { makePlan, tagsOf, type BuildPlan } from './plan.js';
 import type { TagMutability } from '../lib/aws/ecr.js';
 import { explainImmutableRefusal, pushableTags } from './tag-mutability.js';
+import { mergeDigests, putUnderTags } from './publish.js';
+import { missingPlatforms } from './platforms.js';
 import { PushFailed } from './push-retry.js';
 import { RegistryApi, type HttpRequest } from './registry-api.js';
 import { readPushed, type Verification } from './verify.js';
@@ -43,7 +45,8 @@ export interface CoreDeps {
 }
 
 export interface BuildResult {
-  builder: BuilderName;
+  /** The builder, or `registry` for merge and tag (nothing built). */
+  builder: BuilderName | 'registry';
   plan: BuildPlan;
   /** The manifest list's digest: the registry's after a verified push, else the builder's. */
   digest?: string;
@@ -95,7 +98,48 @@ async function registryCredentials(inputs: BuildInputs, plan: BuildPlan, deps: C
   return byRegistry;
 }
 
+/**
+ * merge and tag: nothing is built; the registry's API puts one manifest (the merged index, or the
+ * digest's own) under every tag, after checking it holds every platform, then reads each back.
+ */
+async function publishWithoutBuild(inputs: BuildInputs, context: GithubContext, deps: CoreDeps): Promise<BuildResult> {
+  const mode = inputs.mode as 'merge' | 'tag';
+  // Publishing is what these modes are for: push: auto does not apply.
+  const plan = makePlan({ ...inputs, push: 'true' }, context, deps.now());
+  plan.pushReason = `mode: ${mode}`;
+  deps.info(`Tags: ${plan.tags.join(', ') || '(none)'} (${plan.tagReason}); ${mode === 'merge' ? `merging ${inputs.digests!.length} digest(s)` : `tagging ${inputs.digests![0]}`}`);
+  const credentials = await registryCredentials(inputs, plan, deps);
+  const result: BuildResult = { builder: 'registry', plan, verifications: [], metadata: { mode, digests: inputs.digests } };
+  for (const image of plan.images) {
+    const api = new RegistryApi(image, credentials.get(image.registry), deps.request);
+    let manifest: { mediaType: string; body: string };
+    if (mode === 'merge') {
+      const merged = await mergeDigests(api, inputs.digests!);
+      const missing = missingPlatforms(plan.platforms, merged.platforms);
+      if (missing.length) throw new Error(`The digests to merge into ${image.name} hold ${merged.platforms.join(', ') || 'no platform'}, not ${missing.join(', ')}: nothing was tagged`);
+      manifest = merged;
+    } else {
+      const before = await readPushed(image, inputs.digests![0], plan.platforms, credentials.get(image.registry), deps.request);
+      if (before.missing.length) throw new Error(`${image.name}@${before.digest} holds ${before.found.join(', ') || 'no platform'}, not ${before.missing.join(', ')}: nothing was tagged`);
+      manifest = await api.rawManifest(inputs.digests![0]);
+    }
+    const tags = tagsOf(plan, image);
+    const published = await putUnderTags(api, manifest, tags);
+    deps.info(`${image.name}: ${tags.join(', ')} → ${published.digest}`);
+    if (!inputs.verify) continue;
+    const verification = await readPushed(image, tags[0], plan.platforms, credentials.get(image.registry), deps.request);
+    result.verifications.push(verification);
+    deps.info(`${verification.reference} is ${verification.digest} with ${verification.found.join(', ') || 'no platform'}`);
+    result.digest ??= published.digest;
+  }
+  if (!inputs.verify) result.verifySkipped = 'verify: false';
+  result.digest = result.verifications[0]?.digest ?? result.digest;
+  if (result.digest) result.imageRef = `${plan.images[0].name}@${result.digest}`;
+  return failIfIncomplete(result);
+}
+
 export async function buildMultiarch(inputs: BuildInputs, context: GithubContext, deps: CoreDeps): Promise<BuildResult> {
+  if (inputs.mode === 'merge' || inputs.mode === 'tag') return publishWithoutBuild(inputs, context, deps);
   const plan = makePlan(inputs, context, deps.now());
   deps.info(`Tags: ${plan.tags.join(', ') || '(none)'} (${plan.tagReason}); ${plan.push ? 'pushing' : 'not pushing'} (${plan.pushReason})`);
 
@@ -146,6 +190,11 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
     result.digest = result.verifications[0].digest;
   }
   if (result.digest) result.imageRef = `${plan.images[0].name}@${result.digest}`;
+  return failIfIncomplete(result);
+}
+
+/** The result, or VerificationFailed (carrying it, for the summary) when a pushed list lacks a platform. */
+function failIfIncomplete(result: BuildResult): BuildResult {
   const failed = result.verifications.filter((v) => v.missing.length > 0);
   if (failed.length > 0) {
     throw new VerificationFailed(

@@ -20,6 +20,8 @@ import { parseRepository, TAG, type ImageRepository } from './reference.js';
 import type { LatestMode } from './tags.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
+/** build: build and push (default); merge: pushed digests → one list; tag: tags on a pushed digest. */
+export type Mode = 'build' | 'merge' | 'tag';
 export type CacheMode = 'auto' | 'gha' | 'registry' | 'none';
 export type BuilderChoice = 'auto' | 'buildx' | 'buildah';
 export type BuilderName = Exclude<BuilderChoice, 'auto'>;
@@ -30,6 +32,10 @@ export interface Credentials {
 }
 
 export interface BuildInputs {
+  /** Default build. */
+  mode?: Mode;
+  /** merge: the single-platform images (or lists) to merge, `sha256:…` each. tag: the one digest to tag. */
+  digests?: string[];
   images: ImageRepository[];
   /** As given: a folder (relative to the working directory) or a remote (Git/HTTP) context. */
   context: string;
@@ -132,9 +138,28 @@ function readCredentials(env: Env): Credentials | undefined {
   return { username, password };
 }
 
+/** `sha256:<64 hex>` (or `<image>@sha256:…`), one per line. */
+function readDigests(name: string, env: Env): string[] {
+  const digests = readLines(name, env).map((line) => /(?:^|@)(sha256:[0-9a-f]{64})$/.exec(line)?.[1] ?? line);
+  for (const digest of digests) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new InputError(name, `must hold digests such as sha256:<64 hex digits> (or image@sha256:…), one a line (not: ${digest})`);
+  }
+  return digests;
+}
+
 export function readBuildInputs(env: Env = process.env, cwd: string = process.cwd()): BuildInputs {
+  const mode = readChoice<Mode>('mode', ['build', 'merge', 'tag'], 'build', env);
   const images = readImages(env);
-  const { context, file } = readBuildContext(env, cwd);
+  let digests: string[] | undefined;
+  if (mode === 'merge') {
+    digests = readDigests('digests', env);
+    if (digests.length < 1) throw new InputError('digests', 'is required with mode: merge (the digests each platform job pushed, one a line)');
+  } else if (mode === 'tag') {
+    digests = readDigests('digest', env);
+    if (digests.length !== 1) throw new InputError('digest', 'is required with mode: tag: the one sha256:… digest to add the tags to');
+  }
+  // merge and tag build nothing: no context or Dockerfile is needed.
+  const { context, file } = mode === 'build' ? readBuildContext(env, cwd) : { context: '.', file: undefined };
   const platforms = readPlatforms(env);
   const push = readChoice<PushMode>('push', ['auto', 'true', 'false'], 'auto', env);
   const extraTags = readLines('tags', env);
@@ -158,7 +183,7 @@ export function readBuildInputs(env: Env = process.env, cwd: string = process.cw
   const aws = readAwsInputs(env);
   const credentials = readCredentials(env);
   const verify = readBoolean('verify', true, env);
-  const inputs: BuildInputs = { images, context, file, platforms, push, extraTags, latest, tagPrefix, tagSuffix, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
+  const inputs: BuildInputs = { mode, digests, images, context, file, platforms, push, extraTags, latest, tagPrefix, tagSuffix, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
   if (builder !== 'auto') checkForBuilder(inputs, builder);
   return inputs;
 }
