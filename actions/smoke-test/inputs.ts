@@ -1,6 +1,6 @@
 /** smoke-test's inputs, read and validated before anything heavy is loaded. */
 import { checkHeaders, checksFromUrls, parseChecks, type Check } from '../lib/check-spec.js';
-import { DEFAULT_RETRY_ON, parseRetryOn, type RetryOn } from '../lib/checks.js';
+import { DEFAULT_RETRY_ON, parseRetryOn, type RetryOn } from '../lib/retry-on.js';
 import {
   InputError,
   readBoolean,
