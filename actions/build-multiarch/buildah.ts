@@ -5,7 +5,7 @@
  * container runner may lack. `--tls-verify=false` only ever for loopback registries.
  */
 import type { Builder, BuilderDeps, BuildOutcome } from './builder.js';
-import type { BuildPlan } from './plan.js';
+import { tagsOf, type BuildPlan } from './plan.js';
 import { PUSH_ATTEMPTS, withPushRetries } from './push-retry.js';
 import { failureLine } from './exec.js';
 import { isLoopbackRegistry, type ImageRepository } from './reference.js';
@@ -66,7 +66,7 @@ export function createBuildah(deps: BuilderDeps): Builder {
         if (built.code !== 0) throw new Error(`buildah build failed: ${failureLine(built.output)}`);
         if (!plan.push) return { metadata };
         for (const image of plan.images) {
-          for (const tag of plan.tags) {
+          for (const tag of tagsOf(plan, image)) {
             const args = buildahPushArgs(listName, image, tag);
             deps.info(`buildah ${args.join(' ')}`);
             await withPushRetries(`buildah manifest push to ${image.name}:${tag}`, () => deps.exec('buildah', args), {

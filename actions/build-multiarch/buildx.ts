@@ -8,7 +8,9 @@ import type { Builder, BuilderDeps, BuildOutcome } from './builder.js';
 import type { BuilderOptions } from './inputs.js';
 import type { BuildPlan } from './plan.js';
 import { PUSH_ATTEMPTS, withPushRetries } from './push-retry.js';
+import { failureLine } from './exec.js';
 import type { ImageRepository } from './reference.js';
+import { normalizePlatform, parsePlatform } from './platforms.js';
 
 /** The GitHub cache scope of one image and platform: `sunday-api-linux-arm64`. */
 export function cacheScope(image: ImageRepository, platform: string): string {
@@ -55,6 +57,49 @@ export function buildxArgs(plan: BuildPlan, options: BuilderOptions, metadataFil
   return args;
 }
 
+/** What `docker buildx inspect` says of the current builder. */
+export interface BuilderInfo {
+  name?: string;
+  driver?: string;
+  /** Every platform the builder lists (native and registered emulators). */
+  platforms: string[];
+}
+
+export function parseInspect(output: string): BuilderInfo {
+  const field = (name: string) => output.match(new RegExp(`^${name}:\\s*(.+)$`, 'm'))?.[1].trim();
+  const platforms = [...output.matchAll(/^Platforms:\s*(.+)$/gm)].flatMap((match) => match[1].split(',').map((p) => p.trim().replace(/\*$/, '')).filter(Boolean));
+  return { name: field('Name'), driver: field('Driver'), platforms: [...new Set(platforms)] };
+}
+
+export const MULTIARCH_BUILDER = 'sunday-multiarch';
+/** The image docker/setup-qemu-action installs emulators with. */
+export const BINFMT_IMAGE = 'tonistiigi/binfmt:qemu-v9.2.2';
+
+/** The `docker` commands that make the builder able to build every platform asked for. Pure. */
+export function builderSetup(info: BuilderInfo | undefined, platforms: readonly string[]): { steps: Array<{ args: string[]; why: string }> } {
+  const steps: Array<{ args: string[]; why: string }> = [];
+  // The `docker` driver (a stock runner's default) builds one platform at a time into the daemon.
+  if (platforms.length > 1 && (!info || info.driver === 'docker')) {
+    steps.push({
+      args: ['buildx', 'create', '--name', MULTIARCH_BUILDER, '--driver', 'docker-container', '--use', '--bootstrap'],
+      why: `the current buildx builder${info?.name ? ` (${info.name}, driver ${info.driver})` : ''} cannot build several platforms: creating ${MULTIARCH_BUILDER} (driver docker-container)`,
+    });
+  }
+  const have = new Set((info?.platforms ?? []).map((p) => normalizePlatform(parsePlatform(p))));
+  const foreign = platforms.filter((p) => !have.has(normalizePlatform(parsePlatform(p))));
+  // Without a list from the builder, only the runner's own architecture is known to be native.
+  const native = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const emulate = info?.platforms.length ? foreign : foreign.filter((p) => normalizePlatform(parsePlatform(p)) !== normalizePlatform(parsePlatform(native)));
+  if (emulate.length) {
+    const arches = [...new Set(emulate.map((p) => parsePlatform(p).architecture))];
+    steps.push({
+      args: ['run', '--privileged', '--rm', BINFMT_IMAGE, '--install', arches.join(',')],
+      why: `registering QEMU for ${emulate.join(', ')} (not native here): emulated builds run 5-10× slower than native ones — see ci.yml platform-strategy: native`,
+    });
+  }
+  return { steps };
+}
+
 /** A buildx failure is a push failure when BuildKit says it was pushing or exporting. */
 function isPushFailure(output: string): boolean {
   return /push|exporting to image|failed commit on ref|blob upload|unexpected status from (PUT|POST|PATCH|HEAD)/i.test(output);
@@ -71,6 +116,14 @@ export function createBuildx(deps: BuilderDeps): Builder {
       );
     },
     async build(plan, options): Promise<BuildOutcome> {
+      const inspected = await deps.exec('docker', ['buildx', 'inspect'], { stream: false, timeoutMs: 30_000 });
+      const info = inspected.code === 0 ? parseInspect(inspected.output) : undefined;
+      for (const step of builderSetup(info, plan.platforms).steps) {
+        deps.info(`buildx: ${step.why}`);
+        deps.info(`docker ${step.args.join(' ')}`);
+        const result = await deps.exec('docker', step.args);
+        if (result.code !== 0) throw new Error(`docker ${step.args.slice(0, 2).join(' ')} failed (${failureLine(result.output)}): ${step.why}`);
+      }
       const metadataFile = join(deps.tempDir, 'buildx-metadata.json');
       const args = buildxArgs(plan, options, metadataFile);
       deps.info(`docker ${args.join(' ')}`);

@@ -15,6 +15,8 @@ export interface GithubContext {
   repository?: string;
   serverUrl: string;
   pullRequestNumber?: number;
+  /** The repository's git tags (for `latest: auto`), read on tag builds only; undefined when unknown. */
+  gitTags?: string[];
 }
 
 function pullRequestNumber(payload: Record<string, unknown>, ref: string | undefined): number | undefined {

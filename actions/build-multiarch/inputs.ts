@@ -17,8 +17,11 @@ import {
 } from '../lib/inputs.js';
 import { readAwsInputs, type AwsInputs } from '../lib/aws/inputs.js';
 import { parseRepository, TAG, type ImageRepository } from './reference.js';
+import type { LatestMode } from './tags.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
+/** build: build and push (default); merge: pushed digests → one list; tag: tags on a pushed digest. */
+export type Mode = 'build' | 'merge' | 'tag';
 export type CacheMode = 'auto' | 'gha' | 'registry' | 'none';
 export type BuilderChoice = 'auto' | 'buildx' | 'buildah';
 export type BuilderName = Exclude<BuilderChoice, 'auto'>;
@@ -29,6 +32,10 @@ export interface Credentials {
 }
 
 export interface BuildInputs {
+  /** Default build. */
+  mode?: Mode;
+  /** merge: the single-platform images (or lists) to merge, `sha256:…` each. tag: the one digest to tag. */
+  digests?: string[];
   images: ImageRepository[];
   /** As given: a folder (relative to the working directory) or a remote (Git/HTTP) context. */
   context: string;
@@ -37,6 +44,10 @@ export interface BuildInputs {
   platforms: string[];
   push: PushMode;
   extraTags: string[];
+  /** `latest`: auto (the highest release only), true (always), false (never). */
+  latest?: LatestMode;
+  tagPrefix?: string;
+  tagSuffix?: string;
   labels: Array<[string, string]>;
   buildArgs: Array<[string, string]>;
   target?: string;
@@ -127,15 +138,39 @@ function readCredentials(env: Env): Credentials | undefined {
   return { username, password };
 }
 
+/** `sha256:<64 hex>` (or `<image>@sha256:…`), one per line. */
+function readDigests(name: string, env: Env): string[] {
+  const digests = readLines(name, env).map((line) => /(?:^|@)(sha256:[0-9a-f]{64})$/.exec(line)?.[1] ?? line);
+  for (const digest of digests) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new InputError(name, `must hold digests such as sha256:<64 hex digits> (or image@sha256:…), one a line (not: ${digest})`);
+  }
+  return digests;
+}
+
 export function readBuildInputs(env: Env = process.env, cwd: string = process.cwd()): BuildInputs {
+  const mode = readChoice<Mode>('mode', ['build', 'merge', 'tag'], 'build', env);
   const images = readImages(env);
-  const { context, file } = readBuildContext(env, cwd);
+  let digests: string[] | undefined;
+  if (mode === 'merge') {
+    digests = readDigests('digests', env);
+    if (digests.length < 1) throw new InputError('digests', 'is required with mode: merge (the digests each platform job pushed, one a line)');
+  } else if (mode === 'tag') {
+    digests = readDigests('digest', env);
+    if (digests.length !== 1) throw new InputError('digest', 'is required with mode: tag: the one sha256:… digest to add the tags to');
+  }
+  // merge and tag build nothing: no context or Dockerfile is needed.
+  const { context, file } = mode === 'build' ? readBuildContext(env, cwd) : { context: '.', file: undefined };
   const platforms = readPlatforms(env);
   const push = readChoice<PushMode>('push', ['auto', 'true', 'false'], 'auto', env);
   const extraTags = readLines('tags', env);
   for (const tag of extraTags) {
     if (!TAG.test(tag)) throw new InputError('tags', `must hold tags such as edge or 2024-06, one a line: letters, digits, _ . - and at most 128 (not: ${tag})`);
   }
+  const latest = readChoice<LatestMode>('latest', ['auto', 'true', 'false'], 'auto', env);
+  const tagPrefix = readString('tag-prefix', env);
+  const tagSuffix = readString('tag-suffix', env);
+  if (tagPrefix && !TAG.test(`${tagPrefix}1`)) throw new InputError('tag-prefix', 'must start a valid tag: letters, digits, _ . - and not starting with . or -');
+  if (tagSuffix && !/^[A-Za-z0-9_.-]{1,64}$/.test(tagSuffix)) throw new InputError('tag-suffix', 'must be letters, digits, _ . - (at most 64)');
   const labels = readPairsChecked('labels', NO_SPACE, "must hold one 'key=value' per line, the key without spaces", env);
   const buildArgs = readPairsChecked('build-args', NO_SPACE, "must hold one 'KEY=value' per line, the key without spaces", env);
   const target = readString('target', env) || undefined;
@@ -148,7 +183,7 @@ export function readBuildInputs(env: Env = process.env, cwd: string = process.cw
   const aws = readAwsInputs(env);
   const credentials = readCredentials(env);
   const verify = readBoolean('verify', true, env);
-  const inputs: BuildInputs = { images, context, file, platforms, push, extraTags, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
+  const inputs: BuildInputs = { mode, digests, images, context, file, platforms, push, extraTags, latest, tagPrefix, tagSuffix, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
   if (builder !== 'auto') checkForBuilder(inputs, builder);
   return inputs;
 }

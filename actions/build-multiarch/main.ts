@@ -13,7 +13,13 @@ export async function run(): Promise<void> {
   await runMain(async () => {
     const inputs = readBuildInputs();
     const context = readGithubContext();
+    if (context.ref?.startsWith('refs/tags/') && inputs.latest !== 'true') {
+      context.gitTags = await (await import('./git-tags.js')).readGitTags(process.env.GITHUB_WORKSPACE || process.cwd());
+    }
     const core = await import('@actions/core');
+    if (context.ref?.startsWith('refs/tags/') && inputs.latest !== 'true' && !context.gitTags) {
+      core.notice("The repository's git tags could not be read here: latest and the major/minor tags are given without checking that they move forward (check out with fetch-depth: 0).");
+    }
     const { maskSecret } = await import('../lib/secrets.js');
     for (const secret of secretValues(inputs)) maskSecret(secret);
 

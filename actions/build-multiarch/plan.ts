@@ -17,6 +17,8 @@ export interface BuildSecret {
 export interface BuildPlan {
   images: ImageRepository[];
   tags: string[];
+  /** Of `tags`, those that move between images (latest, 1, 1.2, a branch). */
+  moving?: string[];
   /** `image:tag` for every image and tag. */
   refs: string[];
   labels: Record<string, string>;
@@ -46,7 +48,12 @@ export function decidePush(mode: PushMode, eventName: string | undefined): { pus
 }
 
 export function makePlan(inputs: BuildInputs, context: GithubContext, now: Date): BuildPlan {
-  const { tags, version, reason: tagReason } = deriveTags(context, inputs.extraTags);
+  const { tags, moving, version, reason: tagReason } = deriveTags(context, inputs.extraTags, {
+    latest: inputs.latest,
+    prefix: inputs.tagPrefix,
+    suffix: inputs.tagSuffix,
+    gitTags: context.gitTags,
+  });
   const { push, reason: pushReason } = decidePush(inputs.push, context.eventName);
   if (push && tags.length === 0) {
     throw new Error(`Nothing to tag the image with (${tagReason}): set the tags input, or run on a branch, tag or pull request`);
@@ -55,6 +62,7 @@ export function makePlan(inputs: BuildInputs, context: GithubContext, now: Date)
   return {
     images: inputs.images,
     tags,
+    moving,
     refs: inputs.images.flatMap((image) => tags.map((tag) => `${image.name}:${tag}`)),
     labels: ociLabels(context, version, now, inputs.labels),
     push,
@@ -68,4 +76,9 @@ export function makePlan(inputs: BuildInputs, context: GithubContext, now: Date)
     secrets,
     secretEnv: Object.fromEntries(secrets.map((secret, index) => [secret.env, inputs.secrets[index][1]])),
   };
+}
+
+/** The tags `image` is pushed with (after any skipped for an immutable repository). */
+export function tagsOf(plan: BuildPlan, image: ImageRepository): string[] {
+  return plan.refs.filter((ref) => ref.startsWith(`${image.name}:`)).map((ref) => ref.slice(image.name.length + 1));
 }

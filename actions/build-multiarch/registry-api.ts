@@ -98,18 +98,23 @@ export class RegistryApi {
     return token;
   }
 
+  /** Answers a 401's challenge: a Bearer token for the scope it names (pull, or pull,push for a PUT), or Basic. */
+  private async answerChallenge(response: HttpResponse): Promise<void> {
+    const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
+    if (challenge?.scheme === 'bearer') this.authorization = `Bearer ${await this.bearerToken(challenge)}`;
+    else if (challenge?.scheme === 'basic') {
+      const basic = this.basic();
+      if (!basic) throw new RegistryError(`${this.repository.registry} asks for credentials: set registry-username and registry-password (or role-to-assume for ECR), or verify: false`, 401);
+      this.authorization = basic;
+    } else throw new RegistryError(`${this.repository.registry} answered 401 without a Basic or Bearer challenge`, 401);
+  }
+
   /** GET with the challenge answered once; a second 401 means the credentials were refused. */
   async get(path: string, accept: string): Promise<HttpResponse> {
     const url = `${this.base}/v2/${this.repository.path}/${path}`;
     let response = await this.send(url, accept);
     if (response.status === 401 && !this.authorization) {
-      const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-      if (challenge?.scheme === 'bearer') this.authorization = `Bearer ${await this.bearerToken(challenge)}`;
-      else if (challenge?.scheme === 'basic') {
-        const basic = this.basic();
-        if (!basic) throw new RegistryError(`${this.repository.registry} asks for credentials: set registry-username and registry-password (or role-to-assume for ECR), or verify: false`, 401);
-        this.authorization = basic;
-      } else throw new RegistryError(`${this.repository.registry} answered 401 without a Basic or Bearer challenge`, 401);
+      await this.answerChallenge(response);
       response = await this.send(url, accept);
     }
     if (response.status === 401 || response.status === 403) {
@@ -125,6 +130,33 @@ export class RegistryApi {
     const json = JSON.parse(response.body) as Record<string, unknown>;
     const mediaType = (response.headers.get('content-type') ?? String(json.mediaType ?? '')).split(';')[0].trim();
     return { digest, mediaType, json };
+  }
+
+  /** The manifest's bytes as served, for putting them under another reference unchanged. */
+  async rawManifest(reference: string): Promise<{ digest: string; mediaType: string; body: string }> {
+    const response = await this.get(`manifests/${reference}`, [...INDEX_TYPES, ...IMAGE_TYPES].join(', '));
+    const digest = response.headers.get('docker-content-digest') || `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
+    const mediaType = (response.headers.get('content-type') ?? String((JSON.parse(response.body) as { mediaType?: string }).mediaType ?? '')).split(';')[0].trim();
+    return { digest, mediaType, body: response.body };
+  }
+
+  /** PUT a manifest under a tag (or its digest); a pull-only token is traded for a push one on 401. Returns its digest. */
+  async putManifest(reference: string, mediaType: string, body: string): Promise<string> {
+    const url = `${this.base}/v2/${this.repository.path}/manifests/${reference}`;
+    const put = () => {
+      const headers: Record<string, string> = { 'Content-Type': mediaType };
+      if (this.authorization) headers.Authorization = this.authorization;
+      return this.request(url, { method: 'PUT', headers, body, attempts: 3, timeoutMs: 30_000 });
+    };
+    let response = await put();
+    if (response.status === 401) {
+      await this.answerChallenge(response);
+      response = await put();
+    }
+    if (response.status !== 201 && response.status !== 200) {
+      throw new RegistryError(`${this.repository.registry} refused PUT ${this.repository.path}:${reference}: ${describeErrorBody(response)}`, response.status);
+    }
+    return response.headers.get('docker-content-digest') || `sha256:${createHash('sha256').update(body).digest('hex')}`;
   }
 
   async blobJson(digest: string): Promise<Record<string, unknown>> {

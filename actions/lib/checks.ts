@@ -3,9 +3,12 @@
  * under one deadline. Wall time is about the slowest check, not the sum.
  */
 import type { Dispatcher } from 'undici';
-import { judgeResponse, type Check } from './check-spec.js';
+import { judgeResponse, statusMatches, type Check } from './check-spec.js';
 import { httpRequest, HttpError } from './http.js';
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type Random, type Sleep } from './retry.js';
+import { shouldRetry, type FailureKind, type RetryOn } from './retry-on.js';
+
+export { DEFAULT_RETRY_ON, parseRetryOn, shouldRetry, type FailureKind, type RetryOn } from './retry-on.js';
 
 export interface CheckResult {
   name: string;
@@ -15,6 +18,17 @@ export interface CheckResult {
   attempts: number;
   latencyMs: number | null;
   error: string | null;
+}
+
+export interface RetryNotice {
+  check: string;
+  url: string;
+  /** The attempt that failed (1-based) and how many are allowed. */
+  attempt: number;
+  attempts: number;
+  /** What failed, as the result's error says it. */
+  reason: string;
+  delayMs: number;
 }
 
 export interface CheckRunOptions {
@@ -31,6 +45,10 @@ export interface CheckRunOptions {
   dispatcher?: Dispatcher;
   sleep?: Sleep;
   random?: Random;
+  /** Which failures are retried; undefined retries every failure. */
+  retryOn?: RetryOn;
+  /** Told of each retry before its wait (one log line per retry). */
+  onRetry?: (notice: RetryNotice) => void;
   /** Told of each finished check (progress lines). */
   onResult?: (result: CheckResult) => void;
 }
@@ -56,6 +74,7 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     result.attempts = attempt;
     let retryAfterMs: number | undefined;
+    let failure: FailureKind;
     try {
       const response = await httpRequest(url, {
         method: check.method,
@@ -70,23 +89,26 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
       result.status = response.status;
       result.latencyMs = Math.round(response.latencyMs);
       result.error = judgeResponse(check, response) ?? null;
+      failure = statusMatches(response.status, check.expectStatus) ? 'mismatch' : response.status;
       // A server that says when to come back (429, 503) is waited for, within the deadline.
       if (response.status === 429 || response.status === 503) retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
       result.status = null;
       result.latencyMs = error instanceof HttpError ? Math.round(error.latencyMs) : null;
       result.error = (error as Error).message;
+      failure = error instanceof HttpError && (error.code === 'ETIMEDOUT' || error.code === 'UND_ERR_CONNECT_TIMEOUT') ? 'timeout' : 'connection';
     }
     if (!result.error) {
       result.ok = true;
       return result;
     }
-    if (attempt === options.attempts) break;
+    if (attempt === options.attempts || !shouldRetry(options.retryOn, failure)) break;
     const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: options.retryDelayMs, capMs: RETRY_DELAY_CAP_MS, jitter: 'over' }, options.random));
     if (Date.now() + delay >= deadline) {
       result.error += ' (deadline reached)';
       break;
     }
+    options.onRetry?.({ check: check.name, url, attempt, attempts: options.attempts, reason: result.error, delayMs: delay });
     await wait(delay);
   }
   return result;

@@ -9,6 +9,8 @@
  */
 import { getGlobalDispatcher, interceptors, request, type Dispatcher } from 'undici';
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type Random, type Sleep } from './retry.js';
+import { proxyConfigured } from './proxy.js';
+import { ProxyRouter } from './proxy-agents.js';
 
 export interface HttpOptions {
   method?: string;
@@ -62,6 +64,13 @@ export class HttpError extends Error {
 
 const MAX_REDIRECTIONS = 20;
 
+/** Through the runner's proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) when it sets one, else undici's default. */
+let proxyRouter: Dispatcher | undefined;
+function defaultDispatcher(): Dispatcher {
+  if (!proxyConfigured(process.env)) return getGlobalDispatcher();
+  return (proxyRouter ??= new ProxyRouter(process.env));
+}
+
 /** The dispatcher with redirects followed, made once per base dispatcher. */
 const following = new WeakMap<Dispatcher, Dispatcher>();
 function withRedirects(base: Dispatcher): Dispatcher {
@@ -114,7 +123,7 @@ export async function httpRequest(url: string | URL, options: HttpOptions = {}):
     let retryAfterMs: number | undefined;
     let lastResponse: HttpResponse | undefined;
     try {
-      const base = options.dispatcher ?? getGlobalDispatcher();
+      const base = options.dispatcher ?? defaultDispatcher();
       const response = await request(url, {
         method: method as Dispatcher.HttpMethod,
         headers: options.headers,

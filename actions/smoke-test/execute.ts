@@ -4,7 +4,7 @@ import { runChecks } from '../lib/checks.js';
 import { maskSecret } from '../lib/secrets.js';
 import { writeSummary } from '../lib/summary.js';
 import type { SmokeInputs } from './inputs.js';
-import { failureMessage, renderSummary, resultLine } from './report.js';
+import { failureMessage, renderSummary, resultLine, retryLine } from './report.js';
 
 export async function executeSmokeTest(inputs: SmokeInputs): Promise<void> {
   for (const value of Object.values(inputs.headers)) maskSecret(value);
@@ -17,6 +17,8 @@ export async function executeSmokeTest(inputs: SmokeInputs): Promise<void> {
     concurrency: inputs.concurrency,
     baseUrl: inputs.baseUrl,
     headers: inputs.headers,
+    retryOn: inputs.retryOn,
+    onRetry: (notice) => core.info(retryLine(notice)),
     onResult: (result) => core.info(resultLine(result)),
   });
   core.setOutput('passed', String(run.passed));

@@ -1,5 +1,5 @@
 /** The smoke-test job summary and failure message, as pure functions of the run. */
-import type { CheckRun, CheckResult } from '../lib/checks.js';
+import type { CheckRun, CheckResult, RetryNotice } from '../lib/checks.js';
 import { table } from '../lib/summary.js';
 
 export function resultLine(result: CheckResult): string {
@@ -9,6 +9,11 @@ export function resultLine(result: CheckResult): string {
   return result.ok
     ? `✓ ${result.name}: ${status}${latency}${tries}`
     : `✗ ${result.name}: ${result.error}${tries}`;
+}
+
+/** One line per retry, so a check that keeps failing is never silent while it waits. */
+export function retryLine(notice: RetryNotice): string {
+  return `↻ ${notice.check}: attempt ${notice.attempt} of ${notice.attempts} failed (${notice.reason}); next attempt in ${(notice.delayMs / 1000).toFixed(1)}s`;
 }
 
 export function failureMessage(run: CheckRun): string {

@@ -2,7 +2,7 @@
  * Reads and checks every input of validate-release, from the environment only (no @actions/core),
  * so that a mistake fails in milliseconds with one line naming the input.
  */
-import { InputError, readBoolean, readLines, readString, type Env } from '../lib/inputs.js';
+import { InputError, readBoolean, readDuration, readLines, readString, type Env } from '../lib/inputs.js';
 import { parseStubPattern } from './stub-pattern.js';
 import type { ReleaseOptions } from './validate.js';
 
@@ -50,10 +50,12 @@ export function readConfig(env: Env = process.env): Config {
     changelog,
     requireChangelog,
     requireIncrease: readBoolean('require-increase', true, env),
+    allowExisting: readBoolean('allow-existing', false, env),
     allowPrerelease: readBoolean('allow-prerelease', true, env),
     stubPatterns,
     stubPaths: readLines('stub-paths', env),
     requiredChecks,
+    checksTimeoutMs: readDuration('checks-timeout', 600_000, env),
     githubToken,
     repository,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     listCheckRuns = octokitCheckRuns(getOctokit(config.githubToken), config.repository);
   }
 
-  const verdict = await validateRelease(config, { git: createGit(config.workspace), listCheckRuns });
+  const verdict = await validateRelease(config, { git: createGit(config.workspace), listCheckRuns, log: core.info });
   const { release } = verdict;
   core.setOutput('version', release.version);
   core.setOutput('major', String(release.major));
@@ -34,13 +34,19 @@ async function main(): Promise<void> {
   core.setOutput('is-prerelease', String(release.isPrerelease));
   core.setOutput('previous-version', verdict.previousVersion);
   core.setOutput('release-notes', verdict.releaseNotes);
+  core.setOutput('existing', String(verdict.existing));
 
   for (const match of verdict.stubMatches.slice(0, MAX_STUB_ANNOTATIONS)) {
-    core.error(`Stub marker '${match.pattern}': ${match.text}`, { title: 'Stub marker', file: match.file, startLine: match.line, startColumn: match.column });
+    // The title says what it is; the message says it once more only as the pattern and the line.
+    core.error(`'${match.pattern}': ${match.text}`, { title: 'Stub marker', file: match.file, startLine: match.line, startColumn: match.column });
   }
   await core.summary.addRaw(summaryMarkdown(verdict)).write();
   if (verdict.reasons.length) throw new Error(failureMessage(verdict));
-  core.info(`Release ${verdict.tag} is ready: version ${release.version}, previous ${verdict.previousVersion || 'none (first release)'}.`);
+  core.info(
+    verdict.existing
+      ? `Release ${verdict.tag} is an existing release, checked out at its tag: ready to redeploy.`
+      : `Release ${verdict.tag} is ready: version ${release.version}, previous ${verdict.previousVersion || 'none (first release)'}.`,
+  );
 }
 
 export async function run(): Promise<void> {

@@ -34,12 +34,27 @@ export function judgeRequiredChecks(required: string[], runs: CheckRunState[]): 
   });
 }
 
-export function checkReason(check: RequiredCheck, ref: string): string {
+const PENDING = ['missing', 'queued', 'in progress', 'waiting', 'requested', 'pending'];
+
+/** Not finished yet: queued, running, or not started (a workflow may not have created its run yet). */
+export function isPending(state: string): boolean {
+  return PENDING.includes(state);
+}
+
+/** How often pending checks are read again: a twentieth of the timeout, from 250 ms to 15 s. */
+export function pollInterval(timeoutMs: number): number {
+  return Math.min(15_000, Math.max(250, Math.round(timeoutMs / 20)));
+}
+
+function formatWait(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+
+export function checkReason(check: RequiredCheck, ref: string, waitedMs = 0): string {
   const commit = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 12) : ref;
-  if (check.state === 'missing') return `required check '${check.name}' has not run on ${commit}`;
-  if (['queued', 'in progress', 'waiting', 'requested', 'pending'].includes(check.state)) {
-    return `required check '${check.name}' has not finished on ${commit} (${check.state})`;
-  }
+  const waited = waitedMs > 0 ? ` after waiting ${formatWait(waitedMs)} (checks-timeout)` : '';
+  if (check.state === 'missing') return `required check '${check.name}' has not run on ${commit}${waited}`;
+  if (isPending(check.state)) return `required check '${check.name}' has not finished on ${commit} (${check.state})${waited}`;
   return `required check '${check.name}' concluded ${check.state} on ${commit}, not success`;
 }
 

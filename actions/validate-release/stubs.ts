@@ -12,9 +12,18 @@ export interface StubMatch {
   text: string;
 }
 
-/** Paths (relative, `/`-separated) that at least one glob matches; dotfiles included. */
+/**
+ * Paths (relative, `/`-separated) that at least one glob matches and no `!glob` does, whatever the
+ * order; dotfiles included. Only `!` globs: every other path.
+ */
 export function selectFiles(paths: string[], globs: string[]): string[] {
-  return paths.filter((path) => globs.some((glob) => minimatch(path, glob.replace(/^\.\//, ''), { dot: true })));
+  const clean = (glob: string) => glob.replace(/^\.\//, '');
+  const excludes = globs.filter((glob) => glob.startsWith('!')).map((glob) => clean(glob.slice(1)));
+  const includes = globs.filter((glob) => !glob.startsWith('!')).map(clean);
+  const matches = (path: string, glob: string) => minimatch(path, glob, { dot: true });
+  return paths.filter(
+    (path) => (includes.length === 0 || includes.some((glob) => matches(path, glob))) && !excludes.some((glob) => matches(path, glob)),
+  );
 }
 
 /** As git decides: a NUL byte in the first 8000 bytes makes a file binary. */

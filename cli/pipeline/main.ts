@@ -4,7 +4,8 @@
  *
  *   validate-release on the tag → trivy-gate on a real report → Slack "started" →
  *   blue-green-deploy v1 → blue-green-deploy v2 behind a gate → smoke-test on the live Service →
- *   Slack updated (the same message) → a broken v3 whose post-checks fail → automatic rollback,
+ *   Slack updated (the same message) → a broken v3 whose post-checks fail → automatic rollback and
+ *   the same Slack message updated to say so,
  *   traffic back on v2 → smoke-test proving it.
  *
  * Prints a timeline (step, verdict, seconds) and where each job summary is; exits non-zero when
@@ -121,6 +122,22 @@ const STEPS: Step[] = [
     inputs: (w) => ({ ...deployInputs(w, 'sunday/backend:v3'), 'post-checks': '- name: health\n  url: /healthz' }),
     expect: { exitCode: 1, outputs: { 'active-color': 'green', 'rolled-back': 'true', promoted: 'false' } },
     verdict: (r) => `failed its post-checks and rolled back: ${r.outputs['active-color']} serves v2 again`,
+  },
+  {
+    // The message posted as started, last updated to ✅ for v2, must not keep saying ✅ after v3.
+    id: 'rolled-back',
+    title: 'slack-notify: the same message says v3 was rolled back',
+    action: 'slack-notify',
+    inputs: (w) => ({
+      ...slackInputs(w),
+      version: 'v3',
+      status: 'failure',
+      title: 'Deploy of backend to production',
+      'update-ts': w.outputs.started.ts,
+      message: `v3 failed its post-checks and was rolled back: ${w.outputs.v3['active-color']} serves v2 again`,
+    }),
+    expect: { exitCode: 0, outputs: { ok: 'true' } },
+    verdict: (r) => `updated ts ${r.outputs.ts}: v3 rolled back`,
   },
   {
     id: 'after',

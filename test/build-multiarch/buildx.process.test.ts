@@ -43,7 +43,7 @@ test('push to main (builder auto, daemon and buildx answer): the whole buildx co
   const r = await step('push-main');
   expect(r.errors).toEqual([]);
   expect(r.exitCode).toBe(0);
-  expect(docker.calls().map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['version --format', 'buildx version', 'buildx build']);
+  expect(docker.calls().map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['version --format', 'buildx version', 'buildx inspect', 'buildx build']);
   const [argv] = docker.builds();
   const metadataFile = flagValues(argv, '--metadata-file')[0];
   const created = flagValues(argv, '--label').find((l) => l.startsWith('org.opencontainers.image.created='))!;
@@ -191,4 +191,34 @@ test('a registry 503 during the push: buildx build is run again, and succeeds', 
 test('provenance false turns the attestation off', async () => {
   await step('push-main', { provenance: 'false' });
   expect(docker.builds()[0]).toContain('--provenance=false');
+});
+
+describe('a builder that can build every platform (a stock runner has neither)', () => {
+  test('the docker driver and an amd64-only runner: a docker-container builder, then QEMU for arm64, each said in the log', async () => {
+    docker = recordingDocker(sandbox.dir, { driver: 'docker', builderPlatforms: ['linux/amd64', 'linux/amd64/v2', 'linux/386'] });
+    const r = await step('push-main');
+    expect(r.errors).toEqual([]);
+    expect(docker.calls().map((c) => c.argv.join(' '))).toEqual([
+      'version --format {{.Server.Version}}',
+      'buildx version',
+      'buildx inspect',
+      'buildx create --name sunday-multiarch --driver docker-container --use --bootstrap',
+      'run --privileged --rm tonistiigi/binfmt:qemu-v9.2.2 --install arm64',
+      expect.stringMatching(/^buildx build --platform linux\/amd64,linux\/arm64 /),
+    ]);
+    expect(r.log).toContain('buildx: the current buildx builder (default, driver docker) cannot build several platforms: creating sunday-multiarch (driver docker-container)');
+    expect(r.log).toContain('buildx: registering QEMU for linux/arm64 (not native here): emulated builds run 5-10× slower than native ones — see ci.yml platform-strategy: native');
+  });
+
+  test('a docker-container builder that already lists arm64: nothing to set up', async () => {
+    docker = recordingDocker(sandbox.dir, { driver: 'docker-container', builderPlatforms: ['linux/amd64*', 'linux/arm64'] });
+    await step('push-main');
+    expect(docker.calls().map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['version --format', 'buildx version', 'buildx inspect', 'buildx build']);
+  });
+
+  test('one native platform on the docker driver (a native-runner job): no builder, no QEMU', async () => {
+    docker = recordingDocker(sandbox.dir, { driver: 'docker', builderPlatforms: ['linux/arm64', 'linux/arm/v7'] });
+    await step('push-main', { platforms: 'linux/arm64' });
+    expect(docker.calls().map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['version --format', 'buildx version', 'buildx inspect', 'buildx build']);
+  });
 });

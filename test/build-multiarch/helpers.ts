@@ -55,6 +55,17 @@ export interface RecordingDockerOptions {
   buildx?: boolean;
   /** The first N `buildx build --push` runs fail as BuildKit does on a registry 503. */
   pushFailures?: number;
+  /** What `docker buildx inspect` reports (default: a docker-container builder with amd64 and arm64). */
+  driver?: string;
+  builderPlatforms?: string[];
+}
+
+/** What `docker buildx inspect` (buildx 0.17) prints for the builder the options describe. */
+function inspectOutput(options: RecordingDockerOptions): string {
+  const driver = options.driver ?? 'docker-container';
+  const name = driver === 'docker' ? 'default' : 'builder';
+  const platforms = (options.builderPlatforms ?? ['linux/amd64', 'linux/arm64']).join(', ');
+  return `Name:          ${name}\nDriver:        ${driver}\nLast Activity: 2026-12-03 09:00:00 +0000 UTC\n\nNodes:\nName:      ${name}0\nEndpoint:  unix:///var/run/docker.sock\nStatus:    running\nPlatforms: ${platforms}`;
 }
 
 /**
@@ -80,6 +91,9 @@ const out = (text, code = 0) => { process.stdout.write(text + '\\n'); process.ex
 if (argv[0] === 'version') ${options.daemon === false ? "out('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 1)" : "out('20.10.24')"};
 if (argv[0] === 'buildx' && argv[1] === 'version') ${options.buildx === false ? "out(\"docker: 'buildx' is not a docker command.\", 1)" : "out('github.com/docker/buildx v0.17.1 (recording stand-in)')"};
 if (argv[0] === 'login') out('Login Succeeded');
+if (argv[0] === 'buildx' && argv[1] === 'inspect') out(${JSON.stringify(inspectOutput(options))});
+if (argv[0] === 'buildx' && argv[1] === 'create') out('sunday-multiarch');
+if (argv[0] === 'run' && argv.includes('--install')) out('installing: ' + argv[argv.indexOf('--install') + 1] + ' OK');
 if (argv[0] === 'buildx' && argv[1] === 'build') {
   const failures = Number(fs.readFileSync(${JSON.stringify(state)}, 'utf8'));
   if (argv.includes('--push') && failures > 0) {

@@ -1,5 +1,5 @@
 import { parseChecks, judgeResponse, parseExpectStatus, valueAtPath, type Check } from '../../actions/lib/check-spec.js';
-import { runChecks, resolveUrl } from '../../actions/lib/checks.js';
+import { parseRetryOn, runChecks, resolveUrl, shouldRetry, DEFAULT_RETRY_ON, type RetryNotice } from '../../actions/lib/checks.js';
 import { refusedUrl, startHttpTarget, type HttpTarget } from '../servers/http-target/server.js';
 
 const check = (spec: Record<string, unknown>): Check => parseChecks('checks', [spec], true)[0];
@@ -50,6 +50,31 @@ describe('check format', () => {
     expect(resolveUrl('/healthz', 'http://h:1/api/')).toBe('http://h:1/api/healthz');
     expect(resolveUrl('http://other/x', 'http://h:1')).toBe('http://other/x');
   });
+});
+
+describe('retry-on', () => {
+  const byDefault = parseRetryOn(DEFAULT_RETRY_ON)!;
+  test.each([
+    [503, true],
+    [500, true],
+    [429, true],
+    [404, false],
+    [401, false],
+    [301, false],
+    ['connection', true],
+    ['timeout', true],
+    ['mismatch', false],
+  ] as const)('by default %p is retried: %p', (failure, expected) => expect(shouldRetry(byDefault, failure)).toBe(expected));
+
+  test('codes, classes and kinds are named; a named 4xx is retried', () => {
+    const retryOn = parseRetryOn(' 404, 5XX mismatch')!;
+    expect([shouldRetry(retryOn, 404), shouldRetry(retryOn, 403), shouldRetry(retryOn, 502), shouldRetry(retryOn, 'mismatch'), shouldRetry(retryOn, 'timeout')]).toEqual([true, false, true, true, false]);
+    expect(shouldRetry(parseRetryOn('4xx')!, 418)).toBe(true);
+  });
+
+  test.each(['6xx', '99', 'refused', '5xx;429', '600'])('%p is refused', (text) => expect(parseRetryOn(text)).toBeUndefined());
+
+  test('without retry-on every failure is retried (blue-green-deploy keeps that)', () => expect(shouldRetry(undefined, 404)).toBe(true));
 });
 
 describe('check engine against real local servers', () => {
@@ -112,6 +137,30 @@ describe('check engine against real local servers', () => {
     expect(waits[0]).toBeGreaterThanOrEqual(300);
     expect(waits[0]).toBeLessThanOrEqual(450);
     expect(waits[1]).toBeGreaterThanOrEqual(600);
+  });
+
+  test('retry-on: a 4xx is final at once, a 5xx is retried with one notice per retry', async () => {
+    const notices: RetryNotice[] = [];
+    const run = await runChecks(parseChecks('checks', [{ name: 'missing', url: '/status/404' }, { name: 'flaky', url: '/flaky?key=retry-on&fail=2' }], true), {
+      ...fast,
+      baseUrl: target.url,
+      retryOn: parseRetryOn(DEFAULT_RETRY_ON),
+      onRetry: (notice) => notices.push(notice),
+    });
+    expect(run.results.map((r) => [r.name, r.ok, r.attempts])).toEqual([
+      ['missing', false, 1],
+      ['flaky', true, 3],
+    ]);
+    expect(notices.map(({ check, attempt, attempts, reason }) => [check, attempt, attempts, reason])).toEqual([
+      ['flaky', 1, 3, 'status 503, expected 2xx'],
+      ['flaky', 2, 3, 'status 503, expected 2xx'],
+    ]);
+    expect(notices.every((n) => n.delayMs >= fast.retryDelayMs)).toBe(true);
+  });
+
+  test('retry-on names a 4xx: it is retried', async () => {
+    const run = await runChecks(parseChecks('checks', [{ url: '/status/404' }], true), { ...fast, attempts: 2, baseUrl: target.url, retryOn: parseRetryOn('404') });
+    expect(run.results[0]).toMatchObject({ ok: false, attempts: 2 });
   });
 
   test('sends the shared headers with every check', async () => {

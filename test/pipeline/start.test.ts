@@ -17,7 +17,10 @@ test('npm start runs the whole pipeline, shows the automatic rollback of v3, and
   expect(output).toMatch(/✓ blue-green-deploy a broken v3 \(post-checks fail\)\s+[\d.]+ s\s+failed its post-checks and rolled back: green serves v2 again/);
   expect(output).toContain('✓ smoke-test: traffic is back on v2');
   expect(output).toContain('Every step did what it should');
-  expect(output.match(/^\s+\/.*\/summaries\/\d-[a-z0-9]+\.md$/gm)).toHaveLength(9);
+  expect(output).toContain('✓ slack-notify: the same message says v3 was rolled back');
+  // The one Slack message ends telling the truth: v3 failed and was rolled back, not ✅.
+  expect(output).toMatch(/Slack: one message \(ts [\d.]+\), now: ❌ Deploy of backend to production\n/);
+  expect(output.match(/^\s+\/.*\/summaries\/\d+-[a-z0-9-]+\.md$/gm)).toHaveLength(10);
   expect(code).toBe(0);
 }, 60_000);
 

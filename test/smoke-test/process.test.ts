@@ -64,6 +64,24 @@ test('a one-line inline check whose URL ends in .json is a check, not a file nam
   expect(JSON.parse(r.outputs.results)[0]).toMatchObject({ url: `${target.url}/status.json`, status: 404 });
 });
 
+test('one log line per retry: the attempt, what failed and the next wait; a 4xx is final at once', async () => {
+  const refused = await refusedUrl();
+  const r = await runStep('smoke-test', { inputs: { attempts: '3', 'retry-delay': '20ms', timeout: '500ms', url: `${refused}/\n${target.url}/status/404` } });
+  expect(r.exitCode).toBe(1);
+  const retries = r.log.split('\n').filter((line) => line.startsWith('↻'));
+  expect(retries).toEqual([
+    expect.stringMatching(new RegExp(`^↻ ${refused}/: attempt 1 of 3 failed \\(connection refused\\); next attempt in \\d+\\.\\ds$`)),
+    expect.stringMatching(new RegExp(`^↻ ${refused}/: attempt 2 of 3 failed \\(connection refused\\); next attempt in \\d+\\.\\ds$`)),
+  ]);
+  expect(JSON.parse(r.outputs.results).map((x: { attempts: number }) => x.attempts)).toEqual([3, 1]);
+});
+
+test('retry-on naming 404 retries it', async () => {
+  const r = await runStep('smoke-test', { inputs: { ...fast, url: `${target.url}/status/404`, 'retry-on': '5xx,404', 'fail-on-error': 'false' } });
+  expect(JSON.parse(r.outputs.results)[0]).toMatchObject({ ok: false, status: 404, attempts: 2 });
+  expect(r.log).toContain(`↻ ${target.url}/status/404: attempt 1 of 2 failed (status 404, expected 2xx); next attempt in`);
+});
+
 test('a 429 with Retry-After is waited for before the next attempt', async () => {
   const started = Date.now();
   const r = await runStep('smoke-test', { inputs: { url: `${target.url}/limited?key=smoke&n=1&after=1`, 'retry-delay': '10ms' } });
@@ -91,6 +109,7 @@ test.each([
   [{ checks: '- url: /x' }, "Input 'checks' check 1: has a relative url (/x); give base-url or an absolute http(s) URL"],
   [{ checks: '- url: http://127.0.0.1:1/\n  expect-status: ok' }, "Input 'checks' check 1: 'expect-status' must look like 200, 200,204 or 2xx,301"],
   [{ url: 'http://127.0.0.1:1/', 'fail-on-error': 'nope' }, "Input 'fail-on-error' must be true or false"],
+  [{ url: 'http://127.0.0.1:1/', 'retry-on': '5xx,refused' }, "Input 'retry-on' must list status codes (429), classes (5xx) or connection, timeout, mismatch, comma-separated"],
   [{ url: 'http://' }, "Input 'url' must hold absolute http(s) URLs, one per line"],
   [{ checks: '- url: http://exa mple/' }, "Input 'checks' check 1: has a url that is not a valid URL (http://exa mple/)"],
   [{ url: 'http://127.0.0.1:1/', headers: 'Bad Name: v' }, "Input 'headers' has a header name that is not a valid HTTP field name: 'Bad Name'"],

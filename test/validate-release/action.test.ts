@@ -55,6 +55,7 @@ test('a ready release on a tag push: outputs, summary, required checks read over
     'is-prerelease': 'false',
     'previous-version': '1.2.2',
     'release-notes': '### Added\n\n- Feature of 1.2.3.',
+    existing: 'false',
   });
   expect(r.summary).toContain('## ✅ Release v1.2.3 is ready');
   expect(r.summary).toMatch(/\| Required checks \| ✅ passed \| 2 succeeded \|/);
@@ -117,6 +118,64 @@ test('every reason at once: one error listing all, stub annotations with file an
   expect(r.summary).toContain('| e2e | ❌ missing |');
   expect(r.outputs).toMatchObject({ version: '1.2.3', 'previous-version': '2.0.0' });
   expectNoLeak(r);
+});
+
+test('a required check still running is awaited: it succeeds while the step waits, and the release passes', async () => {
+  const { dir, sha } = readyRepo();
+  server.addCheckRun(REPOSITORY, { name: 'build', head_sha: sha, conclusion: 'success' });
+  const test = server.addCheckRun(REPOSITORY, { name: 'test', head_sha: sha, status: 'in_progress' });
+  let waits = 0;
+  const r = await runStep('validate-release', {
+    workspace: dir,
+    eventFixture: 'push-tag-v1.2.3',
+    env: { GITHUB_API_URL: server.url },
+    githubToken: TOKEN,
+    inputs: { 'required-checks': 'build\ntest', 'checks-timeout': '20s' },
+    // The check finishes once the step has said it waits for it (an event, not a fixed sleep).
+    onOutput: (chunk) => {
+      if (chunk.includes("Waiting for required checks: 'test' (in progress)") && ++waits === 1) Object.assign(test, { status: 'completed', conclusion: 'success' });
+    },
+  });
+  expect(r.errors).toEqual([]);
+  expect(r.exitCode).toBe(0);
+  expect(r.log).toMatch(/Waiting for required checks: 'test' \(in progress\); next look in 1s, 20s left of checks-timeout/);
+  expect(r.summary).toMatch(/\| Required checks \| ✅ passed \| 2 succeeded \|/);
+});
+
+test('a required check that ends failed while awaited fails the release', async () => {
+  const { dir, sha } = readyRepo();
+  const test = server.addCheckRun(REPOSITORY, { name: 'test', head_sha: sha, status: 'queued' });
+  const r = await runStep('validate-release', {
+    workspace: dir,
+    eventFixture: 'push-tag-v1.2.3',
+    env: { GITHUB_API_URL: server.url },
+    githubToken: TOKEN,
+    inputs: { 'required-checks': 'test', 'checks-timeout': '20s' },
+    onOutput: (chunk) => {
+      if (chunk.includes('Waiting for required checks')) Object.assign(test, { status: 'completed', conclusion: 'failure' });
+    },
+  });
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual([`Release v1.2.3 is not ready (1 reason to stop):\n- required check 'test' concluded failure on ${sha.slice(0, 12)}, not success`]);
+});
+
+test('stub-paths exclusions; each stub annotation says its pattern and line once', async () => {
+  const { dir } = readyRepo();
+  writeFiles(dir, { 'src/app.test.tsx': 'it("shows Coming Soon", () => {});\n', 'src/page.tsx': '<p>Coming Soon</p>\n' });
+  const r = await runStep('validate-release', { workspace: dir, eventFixture: 'push-tag-v1.2.3', githubToken: TOKEN, inputs: { 'stub-paths': 'src/**\n!src/**/*.test.tsx' } });
+  expect(r.exitCode).toBe(1);
+  const stubs = r.annotations.filter((a) => a.properties.title === 'Stub marker');
+  expect(stubs.map((a) => [a.properties.file, a.message])).toEqual([['src/page.tsx', "'Coming Soon': <p>Coming Soon</p>"]]);
+  expect(r.errors.at(-1)).toBe("Release v1.2.3 is not ready (1 reason to stop):\n- stub marker 'Coming Soon' at src/page.tsx:1: <p>Coming Soon</p>");
+});
+
+test('allow-existing: an older release checked out at its tag is ready to redeploy', async () => {
+  const { dir } = readyRepo();
+  const { clone } = shallowCopy(dir, 'checkout', 'v1.2.2');
+  const r = await runStep('validate-release', { workspace: clone, githubToken: TOKEN, inputs: { tag: 'v1.2.2', 'allow-existing': 'true' } });
+  expect(r.errors).toEqual([]);
+  expect(r.outputs).toMatchObject({ version: '1.2.2', existing: 'true', 'previous-version': '1.2.3' });
+  expect(r.log).toContain('Release v1.2.2 is an existing release, checked out at its tag: ready to redeploy.');
 });
 
 test('a prerelease tag: outputs, and rejected when allow-prerelease is false', async () => {

@@ -127,6 +127,10 @@ describe('stub patterns and matches', () => {
     expect(selectFiles(paths, ['src/**'])).toEqual(['src/a.ts', 'src/deep/b.tsx', 'src/.hidden']);
     expect(selectFiles(paths, ['./docs/*.md', '*.md'])).toEqual(['docs/x.md', 'README.md']);
     expect(selectFiles(paths, ['src/**/*.tsx'])).toEqual(['src/deep/b.tsx']);
+    // `!` excludes, wherever it stands in the list; only exclusions search everything else.
+    expect(selectFiles(paths, ['!src/**/*.tsx', 'src/**'])).toEqual(['src/a.ts', 'src/.hidden']);
+    expect(selectFiles(paths, ['src/**', '!./src/.hidden', '!src/deep/**'])).toEqual(['src/a.ts']);
+    expect(selectFiles(paths, ['!src/**'])).toEqual(paths.filter((path) => !path.startsWith('src/')));
     expect(isBinary(Buffer.from('text only\n'))).toBe(false);
     expect(isBinary(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))).toBe(true);
   });

@@ -127,6 +127,29 @@ describe('history in shallow checkouts', () => {
   });
 });
 
+describe('allow-existing: redeploying a release', () => {
+  test('an older release checked out at its tag passes instead of having to be an increase', async () => {
+    const { dir } = readyRepo();
+    const { clone } = shallowCopy(dir, 'checkout', 'v1.2.2');
+    expect((await validate(clone, { tag: 'v1.2.2' })).reasons).toEqual(['version 1.2.2 is not greater than the earlier release v1.2.3']);
+    const verdict = await validate(clone, { tag: 'v1.2.2', allowExisting: true });
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.existing).toBe(true);
+    expect(verdict.outcomes[2]).toMatchObject({ check: 'increase', result: 'passed', detail: expect.stringMatching(/^existing release v1\.2\.2 \([0-9a-f]{12}\), redeployed as it is \(allow-existing\)$/) });
+  });
+
+  test('the tag must point at the commit checked out, and a new tag must still be an increase', async () => {
+    const { dir } = readyRepo();
+    const verdict = await validate(dir, { tag: 'v1.2.2', allowExisting: true, versionFiles: [], requireChangelog: false });
+    expect(verdict.reasons).toEqual([
+      expect.stringMatching(/^version 1\.2\.2 is not greater than the earlier release v1\.2\.3, and allow-existing does not apply: v1\.2\.2 points at [0-9a-f]{12}, but [0-9a-f]{12} is checked out$/),
+    ]);
+    const fresh = await validate(dir, { tag: 'v1.2.1', allowExisting: true, versionFiles: [], requireChangelog: false });
+    expect(fresh.reasons).toEqual(['version 1.2.1 is not greater than the earlier release v1.2.3, and allow-existing does not apply: v1.2.1 is not an existing tag of the repository']);
+    expect((await validate(dir, { allowExisting: true })).existing).toBe(false);
+  });
+});
+
 describe('each reason to stop, separately', () => {
   test('version files: a mismatch, a missing file, a plain VERSION file that agrees', async () => {
     const { dir } = readyRepo();
@@ -211,6 +234,62 @@ describe('each reason to stop, separately', () => {
       `required check 'lint' concluded timed_out on ${short}, not success`,
       `required check 'e2e' has not run on ${short}`,
     ]);
+  });
+
+  describe('checks still running are awaited up to checks-timeout', () => {
+    /** A clock the sleeps move, and a Checks API that answers each read from the next state. */
+    function world(states: CheckRunState[][]) {
+      let clock = 0;
+      const reads: number[] = [];
+      const lines: string[] = [];
+      const listCheckRuns: ListCheckRuns = async () => {
+        reads.push(clock);
+        return states[Math.min(reads.length - 1, states.length - 1)];
+      };
+      const deps = { listCheckRuns, now: () => clock, sleep: async (ms: number) => void (clock += ms), log: (line: string) => lines.push(line) };
+      return { deps, reads, lines };
+    }
+    const running = (name: string): CheckRunState => ({ id: 1, name, status: 'in_progress', conclusion: null });
+    const done = (name: string, conclusion: string): CheckRunState => ({ id: 2, name, status: 'completed', conclusion });
+
+    test('a running check that then succeeds passes, with one log line per wait', async () => {
+      const { dir } = readyRepo();
+      const { deps, reads, lines } = world([[], [running('test')], [done('test', 'success')]]);
+      const verdict = await validateRelease(options(dir, { requiredChecks: ['test'], checksTimeoutMs: 60_000 }), { git: createGit(dir), ...deps });
+      expect(verdict.reasons).toEqual([]);
+      expect(reads).toEqual([0, 3_000, 6_000]);
+      expect(lines).toEqual([
+        "Waiting for required checks: 'test' (missing); next look in 3s, 60s left of checks-timeout",
+        "Waiting for required checks: 'test' (in progress); next look in 3s, 57s left of checks-timeout",
+      ]);
+    });
+
+    test('a check that ends failed still fails, at once', async () => {
+      const { dir } = readyRepo();
+      const { deps, reads } = world([[running('test'), running('build')], [done('test', 'failure'), running('build')]]);
+      const verdict = await validateRelease(options(dir, { requiredChecks: ['test', 'build'], checksTimeoutMs: 60_000 }), { git: createGit(dir), ...deps });
+      expect(reads).toHaveLength(2);
+      expect(verdict.reasons).toEqual([
+        expect.stringMatching(/^required check 'test' concluded failure on [0-9a-f]{12}, not success$/),
+        expect.stringMatching(/^required check 'build' has not finished on [0-9a-f]{12} \(in progress\) after waiting 3s \(checks-timeout\)$/),
+      ]);
+    });
+
+    test('still running at the timeout: a reason saying how long it waited', async () => {
+      const { dir } = readyRepo();
+      const { deps, reads } = world([[running('test')]]);
+      const verdict = await validateRelease(options(dir, { requiredChecks: ['test'], checksTimeoutMs: 600_000 }), { git: createGit(dir), ...deps });
+      expect(reads).toHaveLength(41);
+      expect(verdict.reasons).toEqual([expect.stringMatching(/^required check 'test' has not finished on [0-9a-f]{12} \(in progress\) after waiting 10m \(checks-timeout\)$/)]);
+    });
+
+    test('no wait when another check already stops the release', async () => {
+      const { dir } = readyRepo();
+      writeFiles(dir, { 'src/a.ts': '// Coming Soon\n' });
+      const { deps, reads } = world([[running('test')]]);
+      await validateRelease(options(dir, { requiredChecks: ['test'], checksTimeoutMs: 600_000 }), { git: createGit(dir), ...deps });
+      expect(reads).toEqual([0]);
+    });
   });
 
   test('the Checks API failing is a reason too, never a pass', async () => {

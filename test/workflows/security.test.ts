@@ -25,6 +25,8 @@ test('id-token: write is on exactly the jobs that reach AWS', () => {
   expect(withIdToken.sort()).toEqual(
     [
       'ci.yml:image',
+      'ci.yml:image-amd64',
+      'ci.yml:image-arm64',
       'cd.yml:deploy',
       'cd.yml:promote',
       'cd.yml:rollback',

@@ -9,6 +9,7 @@
 import * as core from '@actions/core';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Env } from '../inputs.js';
+import { awsRequestHandler } from './endpoint.js';
 import { decodeTrustClaims, describeClaims } from './claims.js';
 import { parseRegion, parseRoleArn, parseSessionName, defaultSessionName, requireIdTokenPermission } from './inputs.js';
 import { RetriesExhausted, classifyStsError, errorCode, httpStatus, withStsRetries, MAX_ATTEMPTS } from './retry.js';
@@ -77,7 +78,7 @@ class IdTokenError extends Error {
 
 /** The STS client: one attempt per send, so our loop alone decides about retries. */
 export function createStsClient(region: string): STSClient {
-  return new STSClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 } });
+  return new STSClient({ region, maxAttempts: 1, requestHandler: awsRequestHandler('sts', region, { connectionTimeout: 5_000, requestTimeout: 15_000 }) });
 }
 
 function checkDuration(seconds: number): number {

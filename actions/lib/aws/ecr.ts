@@ -5,8 +5,9 @@
  * SDK's own setting AWS_ENDPOINT_URL_ECR.
  */
 import * as core from '@actions/core';
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { AwsCredentials } from './credentials.js';
+import { awsRequestHandler } from './endpoint.js';
 
 export interface EcrLogin {
   username: string;
@@ -30,7 +31,7 @@ export interface EcrDeps {
 
 export async function getEcrLogin({ region, credentials }: EcrLoginOptions, deps: EcrDeps = {}): Promise<EcrLogin> {
   const setSecret = deps.setSecret ?? core.setSecret;
-  const client = deps.client ?? new ECRClient({ region, credentials });
+  const client = deps.client ?? new ECRClient({ region, credentials, requestHandler: awsRequestHandler('ecr', region) });
   const response = await client.send(new GetAuthorizationTokenCommand({}));
   const data = response.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new Error(`ECR answered GetAuthorizationToken in ${region} without a token`);
@@ -47,4 +48,47 @@ export async function getEcrLogin({ region, credentials }: EcrLoginOptions, deps
     registry: data.proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, ''),
     expiresAt: data.expiresAt,
   };
+}
+
+/** A repository's tag mutability, as ECR's DescribeRepositories gives it. */
+export interface TagMutability {
+  /** MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION. */
+  setting: string;
+  /** The WILDCARD filters of the `_WITH_EXCLUSION` settings (`*` matches any characters). */
+  exclusions: string[];
+}
+
+export interface DescribeOptions {
+  region: string;
+  credentials: AwsCredentials;
+  /** Repository names as in the image (`sunday/backend`), without the registry. */
+  repositoryNames: string[];
+}
+
+/**
+ * DescribeRepositories for the repositories an action pushes to (needs `ecr:DescribeRepositories`
+ * on them): their tag mutability, by name.
+ */
+export async function describeTagMutability({ region, credentials, repositoryNames }: DescribeOptions, deps: EcrDeps = {}): Promise<Map<string, TagMutability>> {
+  const client = deps.client ?? new ECRClient({ region, credentials, requestHandler: awsRequestHandler('ecr', region) });
+  let response;
+  try {
+    response = await client.send(new DescribeRepositoriesCommand({ repositoryNames }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'RepositoryNotFoundException') throw new Error(`ECR has no repository ${repositoryNames.join(', ')} in ${region} (RepositoryNotFoundException): create it before pushing`, { cause: error });
+    if (name === 'AccessDeniedException') {
+      throw new Error(`The role may not read the ECR repository settings (${(error as Error).message}): grant ecr:DescribeRepositories on the repositories it pushes to`, { cause: error });
+    }
+    throw error;
+  }
+  const byName = new Map<string, TagMutability>();
+  for (const repository of response.repositories ?? []) {
+    if (!repository.repositoryName) continue;
+    byName.set(repository.repositoryName, {
+      setting: repository.imageTagMutability ?? 'MUTABLE',
+      exclusions: (repository.imageTagMutabilityExclusionFilters ?? []).filter((f) => f.filterType === 'WILDCARD' && f.filter).map((f) => f.filter!),
+    });
+  }
+  return byName;
 }

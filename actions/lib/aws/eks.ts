@@ -11,6 +11,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Env } from '../inputs.js';
 import type { AwsCredentials } from './credentials.js';
+import { awsEndpoint, awsRequestHandler } from './endpoint.js';
 import { CLUSTER_ID_HEADER, EKS_TOKEN_EXPIRES_SECONDS, encodeEksToken } from './eks-token.js';
 
 export { verifyEksToken, decodeEksToken, EksTokenError, type CallerIdentity } from './eks-token.js';
@@ -40,7 +41,7 @@ export interface EksDeps {
 }
 
 export async function describeEksCluster({ region, credentials, clusterName }: EksOptions, deps: EksDeps = {}): Promise<EksCluster> {
-  const client = deps.client ?? new EKSClient({ region, credentials });
+  const client = deps.client ?? new EKSClient({ region, credentials, requestHandler: awsRequestHandler('eks', region) });
   let cluster;
   try {
     ({ cluster } = await client.send(new DescribeClusterCommand({ name: clusterName })));
@@ -68,8 +69,7 @@ export async function describeEksCluster({ region, credentials, clusterName }: E
 
 /** The STS endpoint the token points at: the SDK's AWS_ENDPOINT_URL_STS, else the regional one. */
 export function stsEndpoint(region: string, env: Env = process.env): URL {
-  const configured = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
-  return new URL(configured || `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+  return awsEndpoint('sts', region, env);
 }
 
 /** RFC 3986, as SigV4 canonicalizes (the URL then decodes to exactly the signed values). */

@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
-import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { proxyFor } from '../proxy.js';
+import { tlsDispatcher } from '../proxy-agents.js';
 import { backoffDelay, sleep } from '../retry.js';
 import type { KubeObject } from './model.js';
 
@@ -65,8 +67,8 @@ function isRetryable(error: KubeApiError): boolean {
 export interface Connection {
   kubeconfig: KubeConfig;
   server: string;
-  /** For HTTP requests of our own to the API server (service proxy checks): its CA, client certificate. */
-  dispatcher: Agent;
+  /** For HTTP requests of our own to the API server (service proxy checks): its CA, client certificate, proxy. */
+  dispatcher: Dispatcher;
   /** The Authorization header the kubeconfig gives now (asked each time: a token may be refreshed). */
   authorization(): Promise<Record<string, string>>;
 }
@@ -74,20 +76,29 @@ export interface Connection {
 type HttpsOptions = { headers?: Record<string, string>; ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string };
 
 export async function connectionFor(kc: KubeConfig): Promise<Connection> {
-  const cluster = kc.getCurrentCluster();
+  let cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig has no current cluster (set current-context)');
+  // As kubectl: the kubeconfig's proxy-url if it has one, else the runner's HTTPS_PROXY/NO_PROXY.
+  const envProxy = cluster.proxyUrl ? undefined : proxyFor(cluster.server);
+  if (envProxy) {
+    const proxied = { ...cluster, proxyUrl: envProxy };
+    kc.clusters = kc.clusters.map((entry) => (entry === cluster ? proxied : entry));
+    cluster = proxied;
+  }
+  const proxyEnv = cluster.proxyUrl ? { HTTPS_PROXY: cluster.proxyUrl, HTTP_PROXY: cluster.proxyUrl } : {};
   const options: HttpsOptions = { headers: {} };
   await kc.applyToHTTPSOptions(options as never);
   const read = (data?: string, file?: string) => (data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined);
   const user = kc.getCurrentUser();
-  const dispatcher = new Agent({
-    connect: {
+  const dispatcher = tlsDispatcher(
+    {
       ca: options.ca ?? read(cluster.caData, cluster.caFile),
       cert: options.cert ?? read(user?.certData, user?.certFile),
       key: options.key ?? read(user?.keyData, user?.keyFile),
       rejectUnauthorized: !cluster.skipTLSVerify,
     },
-  });
+    proxyEnv,
+  );
   const authorization = async (): Promise<Record<string, string>> => {
     const current: HttpsOptions = { headers: {} };
     await kc.applyToHTTPSOptions(current as never);

@@ -1,9 +1,10 @@
 /**
- * Amazon ECR's GetAuthorizationToken on 127.0.0.1, speaking AWS JSON 1.1 (POST /,
- * `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken`), checking the
- * SigV4 signature against credentials the local STS issued. The token is base64 `AWS:<password>`
- * with a password the test chooses, so a local registry can accept it.
- * Not emulated: every other ECR operation, registryIds, per-region endpoints, token expiry.
+ * Amazon ECR's GetAuthorizationToken and DescribeRepositories on 127.0.0.1, speaking AWS JSON 1.1
+ * (POST /, `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>`), checking the SigV4
+ * signature against credentials the local STS issued. The token is base64 `AWS:<password>` with a
+ * password the test chooses, so a local registry can accept it. Repositories answer their
+ * `imageTagMutability` (and `imageTagMutabilityExclusionFilters` for the `_WITH_EXCLUSION` settings).
+ * Not emulated: every other ECR operation, registryIds, pagination, per-region endpoints, token expiry.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -30,7 +31,15 @@ export interface EcrServer {
   stop(): Promise<void>;
 }
 
+export interface EcrRepository {
+  imageTagMutability: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
+  /** WILDCARD filters, for the `_WITH_EXCLUSION` settings. */
+  exclusions?: string[];
+}
+
 export interface EcrServerOptions {
+  /** Repositories by name; when not given every name exists and is MUTABLE. */
+  repositories?: Record<string, EcrRepository>;
   /** Credentials the server accepts (usually the local STS's `lookup`). */
   lookup: (accessKeyId: string) => SigningCredentials | undefined;
   password?: string;
@@ -69,8 +78,32 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
     if (signature.service !== 'ecr') return fail(400, 'InvalidSignatureException', `Credential should be scoped to correct service: 'ecr'.`);
     const fault = faults.shift();
     if (fault) return fail(fault.status, fault.code, fault.message ?? fault.code);
+    const account = options.accountId ?? '123456789012';
+    if (target === `${TARGET_PREFIX}DescribeRepositories`) {
+      const names: string[] = JSON.parse(body || '{}').repositoryNames ?? Object.keys(options.repositories ?? {});
+      const missing = names.find((name) => options.repositories && !options.repositories[name]);
+      if (missing) return fail(400, 'RepositoryNotFoundException', `The repository with name '${missing}' does not exist in the registry with id '${account}'`);
+      return json(res, 200, {
+        repositories: names.map((name) => {
+          const repository = options.repositories?.[name] ?? { imageTagMutability: 'MUTABLE' };
+          return {
+            repositoryArn: `arn:aws:ecr:${signature.region}:${account}:repository/${name}`,
+            registryId: account,
+            repositoryName: name,
+            repositoryUri: `${account}.dkr.ecr.${signature.region}.amazonaws.com/${name}`,
+            createdAt: 1_735_689_600,
+            imageTagMutability: repository.imageTagMutability,
+            ...(repository.imageTagMutability.endsWith('_WITH_EXCLUSION')
+              ? { imageTagMutabilityExclusionFilters: (repository.exclusions ?? []).map((filter) => ({ filterType: 'WILDCARD', filter })) }
+              : {}),
+            imageScanningConfiguration: { scanOnPush: false },
+            encryptionConfiguration: { encryptionType: 'AES256' },
+          };
+        }),
+      });
+    }
     if (target !== `${TARGET_PREFIX}GetAuthorizationToken`) return fail(400, 'UnknownOperationException', `Operation ${target} is not supported here`);
-    const endpoint = proxyEndpoint || `https://${options.accountId ?? '123456789012'}.dkr.ecr.${signature.region}.amazonaws.com`;
+    const endpoint = proxyEndpoint || `https://${account}.dkr.ecr.${signature.region}.amazonaws.com`;
     json(res, 200, {
       authorizationData: [
         {

@@ -76,7 +76,7 @@ function certificate(request: CertificateRequest): string {
         extension('2.5.29.19', true, sequence()),
         extension('2.5.29.15', true, bitString(Buffer.from([0x80]), 7)), // keyUsage digitalSignature
         extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))), // extKeyUsage serverAuth
-        extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))), // subjectAltName
+        extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')), tlv(0x82, Buffer.from('kube.test')))), // subjectAltName (kube.test: reached through the local proxy)
       ];
   const tbs = sequence(
     explicit(0, tlv(0x02, Buffer.from([2]))), // version 3
