@@ -7,7 +7,7 @@
  *   block;
  * - an eligible secret always blocks, whatever its severity: no budget excuses a leaked secret.
  */
-import { BUDGET_SEVERITIES, dedupe, SEVERITIES, severityRank, type BudgetSeverity, type Finding, type Severity } from './findings.js';
+import { BUDGET_SEVERITIES, dedupe, SEVERITIES, type BudgetSeverity, type Finding, type Severity } from './findings.js';
 import { applyIgnoreRules, type IgnoredFinding, type IgnoreRule } from './ignore.js';
 
 export interface Policy {
@@ -36,8 +36,8 @@ export interface Verdict {
   /** Findings after ignore rules, in report order (what SARIF lists). */
   findings: Finding[];
   ignored: IgnoredFinding[];
-  /** Keys of blocking findings, for SARIF levels. */
-  blockingKeys: Set<string>;
+  /** The blocking findings as a set, for SARIF levels (findings are unique after merging). */
+  blockingSet: ReadonlySet<Finding>;
   /** Findings set aside because they are in the baseline / unfixed (for the summary). */
   inBaseline: number;
   unfixed: number;
@@ -70,7 +70,8 @@ export function judge({ findings, rules, policy, baseline, now }: JudgeInput): V
   ) as Record<Severity, SeverityVerdict>;
 
   const eligibleBySeverity = new Map<Severity, Finding[]>(SEVERITIES.map((severity) => [severity, []]));
-  const secrets: Finding[] = [];
+  const secretsBySeverity = new Map<Severity, Finding[]>(SEVERITIES.map((severity) => [severity, []]));
+  let secrets = 0;
   let inBaseline = 0;
   let unfixed = 0;
   for (const finding of kept) {
@@ -78,7 +79,8 @@ export function judge({ findings, rules, policy, baseline, now }: JudgeInput): V
     if (baseline?.has(finding.key)) {
       inBaseline++;
     } else if (finding.kind === 'secret') {
-      secrets.push(finding);
+      secretsBySeverity.get(finding.severity)!.push(finding);
+      secrets++;
     } else if (policy.ignoreUnfixed && finding.kind === 'vulnerability' && !finding.fixedVersion) {
       unfixed++;
     } else {
@@ -86,16 +88,17 @@ export function judge({ findings, rules, policy, baseline, now }: JudgeInput): V
     }
   }
 
+  // Most severe first; within a severity, the failed budget's findings in report order, then its
+  // secrets in report order (what a stable sort by severity of "budgets, then secrets" gives, without sorting).
   const blocking: Finding[] = [];
   for (const severity of SEVERITIES) {
     const verdict = bySeverity[severity];
     const eligible = eligibleBySeverity.get(severity)!;
     verdict.eligible = eligible.length;
     verdict.failed = verdict.gated && eligible.length > verdict.budget;
-    if (verdict.failed) blocking.push(...eligible);
+    if (verdict.failed) for (const finding of eligible) blocking.push(finding);
+    for (const finding of secretsBySeverity.get(severity)!) blocking.push(finding);
   }
-  blocking.push(...secrets);
-  blocking.sort((a, b) => severityRank(b.severity) - severityRank(a.severity)); // stable: report order within a severity
 
   return {
     passed: blocking.length === 0,
@@ -103,9 +106,9 @@ export function judge({ findings, rules, policy, baseline, now }: JudgeInput): V
     blocking,
     findings: kept,
     ignored,
-    blockingKeys: new Set(blocking.map((finding) => finding.key)),
+    blockingSet: new Set(blocking),
     inBaseline,
     unfixed,
-    secrets: secrets.length,
+    secrets,
   };
 }

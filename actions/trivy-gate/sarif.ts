@@ -65,12 +65,13 @@ function levelOf(finding: Finding, blocking: boolean): SarifResult['level'] {
   return finding.severity === 'CRITICAL' || finding.severity === 'HIGH' ? 'warning' : 'note';
 }
 
-export function toSarif(verdict: Pick<Verdict, 'findings' | 'blockingKeys'>, toolVersion?: string): SarifLog {
+/** The rules (one per ID, at its highest severity) and the rule index of each finding, in order. */
+function rulesOf(findings: readonly Finding[]): { rules: SarifRule[]; indexes: Uint32Array } {
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
-  const results: SarifResult[] = [];
-  const uris = new Map<string, string>(); // many findings share a target
-  for (const finding of verdict.findings) {
+  const indexes = new Uint32Array(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i];
     let index = ruleIndex.get(finding.id);
     if (index === undefined) {
       index = rules.length;
@@ -87,17 +88,29 @@ export function toSarif(verdict: Pick<Verdict, 'findings' | 'blockingKeys'>, too
     } else if (Number(SECURITY_SEVERITY[finding.severity]) > Number(rules[index].properties['security-severity'])) {
       rules[index].properties['security-severity'] = SECURITY_SEVERITY[finding.severity];
     }
+    indexes[i] = index;
+  }
+  return { rules, indexes };
+}
+
+/** Makes each finding's result in turn; many findings share a target, so URIs are kept. */
+function resultMaker(verdict: Pick<Verdict, 'blockingSet'>): (finding: Finding, ruleIndex: number) => SarifResult {
+  const uris = new Map<string, string>();
+  return (finding, ruleIndex) => {
     const where = finding.kind === 'vulnerability' ? (finding.pkgPath ?? finding.target) : finding.target;
     let uri = uris.get(where);
     if (uri === undefined) uris.set(where, (uri = uriOf(where)));
-    results.push({
+    return {
       ruleId: finding.id,
-      ruleIndex: index,
-      level: levelOf(finding, verdict.blockingKeys.has(finding.key)),
+      ruleIndex,
+      level: levelOf(finding, verdict.blockingSet.has(finding)),
       message: { text: describe(finding) },
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: finding.line ?? 1 } } }],
-    });
-  }
+    };
+  };
+}
+
+function logWith(rules: SarifRule[], results: SarifResult[], toolVersion?: string): SarifLog {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -115,4 +128,37 @@ export function toSarif(verdict: Pick<Verdict, 'findings' | 'blockingKeys'>, too
       },
     ],
   };
+}
+
+export function toSarif(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): SarifLog {
+  const { rules, indexes } = rulesOf(verdict.findings);
+  const result = resultMaker(verdict);
+  return logWith(rules, verdict.findings.map((finding, i) => result(finding, indexes[i])), toolVersion);
+}
+
+const RESULTS_AT_END = '"results":[]}]}';
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * The text of `JSON.stringify(toSarif(verdict)) + "\n"`, the same bytes, in pieces of about 1 MiB:
+ * the log is never held whole, neither as objects (several per result) nor as one string, which
+ * for 100,000 findings doubled the step's peak memory.
+ */
+export function* sarifText(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): Generator<string> {
+  const { rules, indexes } = rulesOf(verdict.findings);
+  const shell = JSON.stringify(logWith(rules, [], toolVersion));
+  // `results` is the last member of the only run: the shell ends with it (a string value cannot
+  // hold this text unescaped), so the results go in its place.
+  if (!shell.endsWith(RESULTS_AT_END)) throw new Error('SARIF: unexpected log shape');
+  let chunk = `${shell.slice(0, -RESULTS_AT_END.length)}"results":[`;
+  const result = resultMaker(verdict);
+  const { findings } = verdict;
+  for (let i = 0; i < findings.length; i++) {
+    chunk += `${i ? ',' : ''}${JSON.stringify(result(findings[i], indexes[i]))}`;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}]}]}\n`;
 }
