@@ -144,10 +144,8 @@ export function runGate(prepared: PreparedGate, reports: string[], now: Date): G
   const { inputs, workspace, files, ignore, baselinePath } = prepared;
   const reportPaths = expandReports(reports, workspace, files, baselinePath);
 
-  const findings: Finding[] = [];
-  for (const path of reportPaths) {
-    for (const finding of readFindings(path, 'report', workspace, files)) findings.push(finding);
-  }
+  const perReport = reportPaths.map((path) => readFindings(path, 'report', workspace, files));
+  const findings: Finding[] = perReport.length === 1 ? perReport[0] : perReport.flat();
   const baseline = baselinePath ? new Set(readFindings(baselinePath, 'baseline', workspace, files).map((finding) => finding.key)) : undefined;
 
   const verdict = judge({ findings, rules: ignore.rules, policy: inputs.policy, baseline, now });
