@@ -8,7 +8,7 @@
  * Wall time (spawn to exit) and peak RSS (GNU time) of each, medians, and the ratios to the floor.
  *
  *   npx tsx bench/trivy-gate.ts [-- --runs 9]
- *   npx tsx bench/trivy-gate.ts -- --profile     # one step under --cpu-prof: where the time goes
+ *   npx tsx bench/trivy-gate.ts -- --profile [--sarif]   # one step under --cpu-prof: where the time goes
  *   npx tsx bench/trivy-gate.ts -- --large       # also the in-process run on the larger report
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -122,7 +122,8 @@ async function profile(workspace: string): Promise<void> {
     writeFileSync(join(action, 'action.yml'), metadata);
     const probe = new RssProbe(['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-interval=200']);
     try {
-      const m = await probe.step({ actionDir: action, inputs: { report: 'report.json' }, workspace, timeoutMs: 120_000 });
+      const inputs = { report: 'report.json', ...(flag('sarif') ? { sarif: 'out/trivy.sarif' } : {}) };
+      const m = await probe.step({ actionDir: action, inputs, workspace, timeoutMs: 120_000 });
       console.log(`profiled step (unminified bundle, sampling every 0.2 ms): ${m.wallMs.toFixed(0)} ms, exit ${m.result.exitCode}`);
     } finally {
       probe.remove();
