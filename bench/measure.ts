@@ -41,7 +41,7 @@ export class RssProbe {
   constructor(nodeArgs: string[] = []) {
     if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install GNU time (Debian package 'time') to measure peak memory`);
     const extra = nodeArgs.map((arg) => `'${arg}'`).join(' ');
-    writeFileSync(this.node, `#!/bin/sh\nexec ${GNU_TIME} -f %M -o '${this.out}' '${process.execPath}' ${extra} "$@"\n`);
+    writeFileSync(this.node, `#!/bin/bash\n# bash, not sh: dash drops INPUT_BASE-URL and every variable whose name has a hyphen\nexec ${GNU_TIME} -f %M -o '${this.out}' '${process.execPath}' ${extra} "$@"\n`);
     chmodSync(this.node, 0o755);
   }
 
