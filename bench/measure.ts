@@ -15,6 +15,8 @@ export const GNU_TIME = '/usr/bin/time';
 export interface Measured {
   wallMs: number;
   maxRssMiB: number;
+  /** User + system CPU time: on a machine shared with busy neighbours, steadier than wall time. */
+  cpuMs: number;
 }
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -41,15 +43,15 @@ export class RssProbe {
   constructor(nodeArgs: string[] = []) {
     if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install GNU time (Debian package 'time') to measure peak memory`);
     const extra = nodeArgs.map((arg) => `'${arg}'`).join(' ');
-    writeFileSync(this.node, `#!/bin/bash\n# bash, not sh: dash drops INPUT_BASE-URL and every variable whose name has a hyphen\nexec ${GNU_TIME} -f %M -o '${this.out}' '${process.execPath}' ${extra} "$@"\n`);
+    writeFileSync(this.node, `#!/bin/bash\n# bash, not sh: dash drops INPUT_BASE-URL and every variable whose name has a hyphen\nexec ${GNU_TIME} -f '%M %U %S' -o '${this.out}' '${process.execPath}' ${extra} "$@"\n`);
     chmodSync(this.node, 0o755);
   }
 
-  /** Peak RSS of the last process run through `node`, in MiB. */
-  lastRssMiB(): number {
-    const kib = Number(readFileSync(this.out, 'utf8').trim().split('\n').pop());
-    if (!Number.isFinite(kib)) throw new Error(`GNU time wrote no peak RSS to ${this.out}`);
-    return kib / 1024;
+  /** Peak RSS (MiB) and CPU time (ms) of the last process run through `node`. */
+  last(): { maxRssMiB: number; cpuMs: number } {
+    const [kib, user, system] = (readFileSync(this.out, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    if (![kib, user, system].every(Number.isFinite)) throw new Error(`GNU time wrote no figures to ${this.out}`);
+    return { maxRssMiB: kib / 1024, cpuMs: (user + system) * 1000 };
   }
 
   /** Runs `node <args>` in a clean environment (PATH and HOME, as a runner's step has). */
@@ -62,13 +64,13 @@ export class RssProbe {
       child.on('error', fail);
       child.on('close', done);
     });
-    return { wallMs: performance.now() - started, maxRssMiB: this.lastRssMiB(), stdout, code };
+    return { wallMs: performance.now() - started, ...this.last(), stdout, code };
   }
 
   /** Runs a committed action through runner/ (wall time from spawn to exit, as runner/ reports it). */
   async step(options: RunOptions): Promise<Measured & { result: RunResult }> {
     const result = await runAction({ ...options, nodePath: this.node });
-    return { wallMs: result.durationMs, maxRssMiB: this.lastRssMiB(), result };
+    return { wallMs: result.durationMs, ...this.last(), result };
   }
 
   remove(): void {
@@ -76,15 +78,19 @@ export class RssProbe {
   }
 }
 
-/** `name: median wall (min–max), median peak RSS` for a series. */
-export function describeSeries(series: Measured[]): { wallMs: number; rssMiB: number; text: string } {
+/** Medians of a series, and a line with each figure's range. */
+export function describeSeries(series: Measured[]): { wallMs: number; rssMiB: number; cpuMs: number; text: string } {
   const walls = series.map((m) => m.wallMs);
   const rss = series.map((m) => m.maxRssMiB);
+  const cpus = series.map((m) => m.cpuMs);
   const wallMs = median(walls);
   const rssMiB = median(rss);
+  const cpuMs = median(cpus);
+  const range = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
   return {
     wallMs,
     rssMiB,
-    text: `${wallMs.toFixed(0)} ms (${Math.min(...walls).toFixed(0)}–${Math.max(...walls).toFixed(0)}), ${rssMiB.toFixed(0)} MiB peak RSS (${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)})`,
+    cpuMs,
+    text: `${wallMs.toFixed(0)} ms wall (${range(walls)}), ${cpuMs.toFixed(0)} ms CPU (${range(cpus)}), ${rssMiB.toFixed(0)} MiB peak RSS (${range(rss)})`,
   };
 }

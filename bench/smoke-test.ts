@@ -61,11 +61,11 @@ try {
   console.log(`node ${process.version}; ${checks} checks, concurrency ${concurrency}, each answered after ${delayMs} ms: ${waves} waves, ${ideal} ms of waiting`);
   console.log(`machine: ${loadBefore} before, ${machineLoad()} after`);
   console.log(`medians of ${runs} alternating runs:`);
-  console.log('| run | wall | peak RSS | × ideal |');
-  console.log('|---|--:|--:|--:|');
-  console.log(`| start-up floor \`node -e 0\` | ${node.wallMs.toFixed(0)} ms | ${node.rssMiB.toFixed(0)} MiB | |`);
-  console.log(`| smoke-test, 1 instant check (the step's own floor) | ${one.wallMs.toFixed(0)} ms | ${one.rssMiB.toFixed(0)} MiB | |`);
-  console.log(`| smoke-test, ${checks} checks | ${scale.wallMs.toFixed(0)} ms | ${scale.rssMiB.toFixed(0)} MiB | ${(scale.wallMs / (ideal + node.wallMs)).toFixed(2)}× of ${ideal} + ${node.wallMs.toFixed(0)} ms; ${(scale.wallMs / (ideal + one.wallMs)).toFixed(2)}× of ${ideal} + ${one.wallMs.toFixed(0)} ms |`);
+  console.log('| run | wall | CPU | peak RSS | × ideal |');
+  console.log('|---|--:|--:|--:|--:|');
+  console.log(`| start-up floor \`node -e 0\` | ${node.wallMs.toFixed(0)} ms | ${node.cpuMs.toFixed(0)} ms | ${node.rssMiB.toFixed(0)} MiB | |`);
+  console.log(`| smoke-test, 1 instant check (the step's own floor) | ${one.wallMs.toFixed(0)} ms | ${one.cpuMs.toFixed(0)} ms | ${one.rssMiB.toFixed(0)} MiB | |`);
+  console.log(`| smoke-test, ${checks} checks | ${scale.wallMs.toFixed(0)} ms | ${scale.cpuMs.toFixed(0)} ms | ${scale.rssMiB.toFixed(0)} MiB | ${(scale.wallMs / (ideal + node.wallMs)).toFixed(2)}× of ${ideal} + ${node.wallMs.toFixed(0)} ms; ${(scale.wallMs / (ideal + one.wallMs)).toFixed(2)}× of ${ideal} + ${one.wallMs.toFixed(0)} ms |`);
   console.log('');
   console.log(`${checks} checks: ${scale.text}; the step's own duration-ms output (last run): ${reported} ms; job summary ${summaryBytes} bytes (limit 1,048,576)`);
   console.log(`goals: wall ≤ 1.3 × (${ideal} ms + start-up floor), peak RSS < 150 MB (${((scale.rssMiB * 1048576) / 1e6).toFixed(0)} MB)`);

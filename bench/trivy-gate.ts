@@ -10,6 +10,8 @@
  *   npx tsx bench/trivy-gate.ts [-- --runs 9]
  *   npx tsx bench/trivy-gate.ts -- --profile [--sarif]   # one step under --cpu-prof: where the time goes
  *   npx tsx bench/trivy-gate.ts -- --large       # also the in-process run on the larger report
+ *   npx tsx bench/trivy-gate.ts -- --before DIR  # also an older build, alternating: DIR holds its
+ *     trivy-gate/action.yml and dist/trivy-gate (git archive <commit> trivy-gate dist/trivy-gate | tar -x -C DIR)
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,8 +65,11 @@ const FLOOR_SCRIPT =
 async function compareWithFloor(workspace: string, reportPath: string): Promise<void> {
   const probe = new RssProbe();
   try {
-    const series: Record<'floor' | 'plain' | 'sarif', Measured[]> = { floor: [], plain: [], sarif: [] };
-    const kinds = ['floor', 'plain', 'sarif'] as const;
+    const beforeAt = process.argv.indexOf('--before');
+    const before = beforeAt > 0 ? resolve(process.argv[beforeAt + 1], 'trivy-gate') : undefined;
+    type Kind = 'floor' | 'plain' | 'sarif' | 'before plain' | 'before sarif';
+    const series: Record<Kind, Measured[]> = { floor: [], plain: [], sarif: [], 'before plain': [], 'before sarif': [] };
+    const kinds: Kind[] = before ? ['floor', 'plain', 'sarif', 'before plain', 'before sarif'] : ['floor', 'plain', 'sarif'];
     const loadBefore = machineLoad();
     for (let i = 0; i < runs; i++) {
       // Rotate the order each round, so no kind always runs right after another.
@@ -75,14 +80,15 @@ async function compareWithFloor(workspace: string, reportPath: string): Promise<
           if (m.stdout.trim() !== String((TARGETS * PER_TARGET) / 5)) throw new Error(`the floor counted ${m.stdout.trim()}`);
           series.floor.push(m);
         } else {
-          const inputs = { report: 'report.json', ...(kind === 'sarif' ? { sarif: 'out/trivy.sarif' } : {}) };
-          const m = await probe.step({ actionDir: join(root, 'trivy-gate'), inputs, workspace, timeoutMs: 120_000 });
+          const withSarif = kind.endsWith('sarif');
+          const inputs = { report: 'report.json', ...(withSarif ? { sarif: 'out/trivy.sarif' } : {}) };
+          const m = await probe.step({ actionDir: kind.startsWith('before') ? before! : join(root, 'trivy-gate'), inputs, workspace, timeoutMs: 120_000 });
           const { outputs, exitCode, stderr } = m.result;
           // The default policy fails this report: 15,000 fixed CRITICAL + 15,000 fixed HIGH block.
           if (exitCode !== 1 || outputs.critical !== '20000' || outputs.blocking !== '30000' || stderr) {
             throw new Error(`unexpected step result: exit ${exitCode}, outputs ${JSON.stringify(outputs)}, stderr ${stderr}`);
           }
-          if (kind === 'sarif' && statSync(outputs.sarif).size < 1_000_000) throw new Error('no SARIF file written');
+          if (withSarif && statSync(outputs.sarif).size < 1_000_000) throw new Error('no SARIF file written');
           rmSync(m.result.dir, { recursive: true, force: true });
           series[kind].push(m);
         }
@@ -93,15 +99,22 @@ async function compareWithFloor(workspace: string, reportPath: string): Promise<
     const sarif = describeSeries(series.sarif);
     console.log(`machine: ${loadBefore} before, ${machineLoad()} after`);
     console.log(`medians of ${runs} alternating runs (min–max):`);
-    console.log(`| run | wall | peak RSS | wall × floor | RSS × floor |`);
-    console.log(`|---|--:|--:|--:|--:|`);
+    console.log(`| run | wall | CPU | peak RSS | wall × floor | CPU × floor | RSS × floor |`);
+    console.log(`|---|--:|--:|--:|--:|--:|--:|`);
     const row = (name: string, s: ReturnType<typeof describeSeries>) =>
-      console.log(`| ${name} | ${s.wallMs.toFixed(0)} ms | ${s.rssMiB.toFixed(0)} MiB | ${(s.wallMs / floor.wallMs).toFixed(2)}× | ${(s.rssMiB / floor.rssMiB).toFixed(2)}× |`);
+      console.log(
+        `| ${name} | ${s.wallMs.toFixed(0)} ms | ${s.cpuMs.toFixed(0)} ms | ${s.rssMiB.toFixed(0)} MiB | ${(s.wallMs / floor.wallMs).toFixed(2)}× | ${(s.cpuMs / floor.cpuMs).toFixed(2)}× | ${(s.rssMiB / floor.rssMiB).toFixed(2)}× |`,
+      );
     row('floor: `node -e` parse + count CRITICAL', floor);
     row('trivy-gate step, no SARIF', plain);
     row('trivy-gate step, SARIF written', sarif);
+    if (before) {
+      row('the older build, no SARIF', describeSeries(series['before plain']));
+      row('the older build, SARIF written', describeSeries(series['before sarif']));
+    }
     console.log('');
     for (const [name, s] of [['floor', floor], ['no SARIF', plain], ['SARIF', sarif]] as const) console.log(`${name}: ${s.text}`);
+    if (before) for (const kind of ['before plain', 'before sarif'] as const) console.log(`${kind}: ${describeSeries(series[kind]).text}`);
   } finally {
     probe.remove();
   }
