@@ -119,7 +119,7 @@ function hashText(hash: number, text: string | undefined): number {
 const KIND_SALT: Record<FindingKind, number> = { vulnerability: 1, misconfiguration: 2, secret: 3 };
 
 function identityHash(finding: Finding, targetHash: number): number {
-  let hash = hashText(Math.imul(targetHash ^ KIND_SALT[finding.kind], 16777619), finding.id);
+  const hash = hashText(Math.imul(targetHash ^ KIND_SALT[finding.kind], 16777619), finding.id);
   switch (finding.kind) {
     case 'vulnerability':
       return hashText(hashText(hash, finding.pkgName), finding.pkgPath);
