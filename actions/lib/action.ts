@@ -4,7 +4,7 @@
  * error must be reported without paying for loading it (see bench/startup).
  */
 /** Escapes a workflow-command message exactly as @actions/core does. */
-function escapeData(text: string): string {
+export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 

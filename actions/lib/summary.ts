@@ -9,9 +9,16 @@ export function cell(value: unknown): string {
     .replace(/\r?\n/g, '<br>');
 }
 
+/** GitHub refuses a step's summary over 1 MiB: it is then not shown at all. */
+export const SUMMARY_LIMIT_BYTES = 1_048_576;
+
+export function tableRow(row: unknown[]): string {
+  return `| ${row.map(cell).join(' | ')} |`;
+}
+
 export function table(headers: string[], rows: unknown[][]): string {
-  const lines = [`| ${headers.map(cell).join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+  const lines = [tableRow(headers), `| ${headers.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(tableRow(row));
   return lines.join('\n');
 }
 

@@ -3,28 +3,34 @@
  * the ignore files exactly once, judges, and writes the SARIF file. File access goes through a
  * small interface so tests and the benchmark can count reads; `now` is a parameter (rule expiry).
  */
-import { existsSync, globSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, globSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../lib/inputs.js';
 import type { GateInputs } from './config.js';
 import type { Finding } from './findings.js';
 import { expiryWarnings, IgnoreFileError, parseIgnoreFile, type IgnoreRule } from './ignore.js';
 import { judge, type Verdict } from './policy.js';
-import { parseReport, ReportError } from './report.js';
-import { toSarif } from './sarif.js';
+import { findingsOf, parseJson, ReportError } from './report.js';
+import { sarifText } from './sarif.js';
 
 export interface GateFiles {
   readText(path: string): string;
-  writeText(path: string, text: string): void;
+  /** Writes the file from its text in pieces (a SARIF log for 100,000 findings is never one string). */
+  writeChunks(path: string, chunks: Iterable<string>): void;
   exists(path: string): boolean;
   glob(pattern: string, cwd: string): string[];
 }
 
 export const localFiles: GateFiles = {
   readText: (path) => readFileSync(path, 'utf8'),
-  writeText: (path, text) => {
+  writeChunks: (path, chunks) => {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    const fd = openSync(path, 'w');
+    try {
+      for (const chunk of chunks) writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
   },
   exists: (path) => existsSync(path),
   glob: (pattern, cwd) => globSync(pattern, { cwd }),
@@ -64,7 +70,13 @@ export function expandReports(patterns: string[], workspace: string, files: Gate
   return [...found];
 }
 
-function readFindings(path: string, input: string, workspace: string, files: GateFiles): Finding[] {
+function notAReport(error: unknown, input: string, path: string, workspace: string): unknown {
+  if (!(error instanceof ReportError)) return error;
+  return new InputError(input, `names ${shown(path, workspace)}, which is not a Trivy JSON report: ${error.message}`);
+}
+
+/** The parsed report; its text (47 MB for 100,000 findings) is garbage once this returns. */
+function readReport(path: string, input: string, workspace: string, files: GateFiles): unknown {
   let text: string;
   try {
     text = files.readText(path);
@@ -72,12 +84,18 @@ function readFindings(path: string, input: string, workspace: string, files: Gat
     throw new InputError(input, `names ${shown(path, workspace)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
-    return parseReport(text);
+    return parseJson(text);
   } catch (error) {
-    if (error instanceof ReportError) {
-      throw new InputError(input, `names ${shown(path, workspace)}, which is not a Trivy JSON report: ${error.message}`);
-    }
-    throw error;
+    throw notAReport(error, input, path, workspace);
+  }
+}
+
+function readFindings(path: string, input: string, workspace: string, files: GateFiles): Finding[] {
+  const report = readReport(path, input, workspace, files);
+  try {
+    return findingsOf(report);
+  } catch (error) {
+    throw notAReport(error, input, path, workspace);
   }
 }
 
@@ -126,10 +144,8 @@ export function runGate(prepared: PreparedGate, reports: string[], now: Date): G
   const { inputs, workspace, files, ignore, baselinePath } = prepared;
   const reportPaths = expandReports(reports, workspace, files, baselinePath);
 
-  const findings: Finding[] = [];
-  for (const path of reportPaths) {
-    for (const finding of readFindings(path, 'report', workspace, files)) findings.push(finding);
-  }
+  const perReport = reportPaths.map((path) => readFindings(path, 'report', workspace, files));
+  const findings: Finding[] = perReport.length === 1 ? perReport[0] : perReport.flat();
   const baseline = baselinePath ? new Set(readFindings(baselinePath, 'baseline', workspace, files).map((finding) => finding.key)) : undefined;
 
   const verdict = judge({ findings, rules: ignore.rules, policy: inputs.policy, baseline, now });
@@ -138,7 +154,7 @@ export function runGate(prepared: PreparedGate, reports: string[], now: Date): G
   let sarifPath: string | undefined;
   if (inputs.sarif) {
     sarifPath = resolve(workspace, inputs.sarif);
-    files.writeText(sarifPath, `${JSON.stringify(toSarif(verdict))}\n`);
+    files.writeChunks(sarifPath, sarifText(verdict));
   }
   return { verdict, sources: reportPaths.map((path) => shown(path, workspace)), ignoreFiles: ignore.used, warnings, sarifPath };
 }

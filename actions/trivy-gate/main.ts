@@ -1,7 +1,7 @@
 /**
  * trivy-gate's entry: reads and checks every input first (nothing heavy is loaded before an input
- * error), then loads @actions/core and the gate, scans the image when asked, judges, and reports
- * through outputs, warnings and the job summary. A failed gate is one ::error:: line and exit 1,
+ * error), then loads the gate, scans the image when asked, judges, and reports through outputs,
+ * warnings and the job summary. A failed gate is one ::error:: line and exit 1,
  * or a warning and exit 0 with `fail-on-error: false`.
  */
 import { runMain } from '../lib/action.js';
@@ -15,8 +15,9 @@ async function main(): Promise<void> {
   const inputs = readInputs();
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const now = new Date();
-  const core = await import('@actions/core');
-  const { prepareGate, runGate } = await import('./gate.js');
+  // Not @actions/core: its import (undici, http-client) cost more than judging a small report. The
+  // image mode, which waits minutes for Trivy anyway, loads it for the cache.
+  const [log, { prepareGate, runGate }] = await Promise.all([import('../lib/commands.js'), import('./gate.js')]);
   const prepared = prepareGate(inputs, workspace);
 
   let reports = inputs.reports;
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
       tempDir: process.env.RUNNER_TEMP || (await import('node:os')).tmpdir(),
       env: process.env,
       now,
-      log: core,
+      log,
       cache: {
         available: () => cache.isFeatureAvailable(),
         restore: (paths, key, restoreKeys) => cache.restoreCache(paths, key, restoreKeys),
@@ -39,25 +40,25 @@ async function main(): Promise<void> {
 
   const result = runGate(prepared, reports, now);
   const { verdict } = result;
-  for (const warning of result.warnings) core.warning(warning);
+  for (const warning of result.warnings) log.warning(warning);
 
-  core.setOutput('passed', String(verdict.passed));
-  core.setOutput('blocking', verdict.blocking.length);
-  for (const [severity, counts] of Object.entries(verdict.bySeverity)) core.setOutput(severity.toLowerCase(), counts.count);
-  core.setOutput('ignored', verdict.ignored.length);
-  core.setOutput('sarif', result.sarifPath ?? '');
+  log.setOutput('passed', String(verdict.passed));
+  log.setOutput('blocking', verdict.blocking.length);
+  for (const [severity, counts] of Object.entries(verdict.bySeverity)) log.setOutput(severity.toLowerCase(), counts.count);
+  log.setOutput('ignored', verdict.ignored.length);
+  log.setOutput('sarif', result.sarifPath ?? '');
 
   const { renderSummary, failureMessage } = await import('./summary.js');
   if (process.env.GITHUB_STEP_SUMMARY) {
     const sources = inputs.image ? [`${inputs.image} (scanned)`] : result.sources;
     const context = { sources, warnings: result.warnings, failOnError: inputs.failOnError, baseline: inputs.baseline, ignoreUnfixed: inputs.policy.ignoreUnfixed };
-    await core.summary.addRaw(renderSummary(verdict, context)).write();
+    log.appendSummary(renderSummary(verdict, context));
   }
   if (verdict.passed) {
-    core.info(`trivy-gate passed: ${verdict.findings.length} findings after ignore rules, none blocking`);
+    log.info(`trivy-gate passed: ${verdict.findings.length} findings after ignore rules, none blocking`);
   } else if (inputs.failOnError) {
     throw new Error(failureMessage(verdict));
   } else {
-    core.warning(`${failureMessage(verdict)} (fail-on-error: false)`);
+    log.warning(`${failureMessage(verdict)} (fail-on-error: false)`);
   }
 }

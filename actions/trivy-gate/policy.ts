@@ -7,7 +7,7 @@
  *   block;
  * - an eligible secret always blocks, whatever its severity: no budget excuses a leaked secret.
  */
-import { BUDGET_SEVERITIES, dedupe, SEVERITIES, severityRank, type BudgetSeverity, type Finding, type Severity } from './findings.js';
+import { BUDGET_SEVERITIES, dedupe, SEVERITIES, type BudgetSeverity, type Finding, type Severity } from './findings.js';
 import { applyIgnoreRules, type IgnoredFinding, type IgnoreRule } from './ignore.js';
 
 export interface Policy {
@@ -36,8 +36,8 @@ export interface Verdict {
   /** Findings after ignore rules, in report order (what SARIF lists). */
   findings: Finding[];
   ignored: IgnoredFinding[];
-  /** Keys of blocking findings, for SARIF levels. */
-  blockingKeys: Set<string>;
+  /** The blocking findings as a set, for SARIF levels (findings are unique after merging). */
+  blockingSet: ReadonlySet<Finding>;
   /** Findings set aside because they are in the baseline / unfixed (for the summary). */
   inBaseline: number;
   unfixed: number;
@@ -69,43 +69,88 @@ export function judge({ findings, rules, policy, baseline, now }: JudgeInput): V
     ]),
   ) as Record<Severity, SeverityVerdict>;
 
-  const eligibleBySeverity = new Map<Severity, Finding[]>(SEVERITIES.map((severity) => [severity, []]));
-  const secrets: Finding[] = [];
+  // Two passes over the findings and no list per severity: counting first tells which severities
+  // fail, then the blocking list is made once at its size.
   let inBaseline = 0;
   let unfixed = 0;
-  for (const finding of kept) {
-    bySeverity[finding.severity].count++;
-    if (baseline?.has(finding.key)) {
-      inBaseline++;
-    } else if (finding.kind === 'secret') {
-      secrets.push(finding);
-    } else if (policy.ignoreUnfixed && finding.kind === 'vulnerability' && !finding.fixedVersion) {
-      unfixed++;
-    } else {
-      eligibleBySeverity.get(finding.severity)!.push(finding);
+  let secrets = 0;
+  const secretsBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  const standing = (finding: Finding): 'baseline' | 'secret' | 'unfixed' | 'eligible' =>
+    baseline?.has(finding.key)
+      ? 'baseline'
+      : finding.kind === 'secret'
+        ? 'secret'
+        : policy.ignoreUnfixed && finding.kind === 'vulnerability' && !finding.fixedVersion
+          ? 'unfixed'
+          : 'eligible';
+  // Index loops: a for…of over 100,000 findings allocates an iterator result per finding until V8
+  // optimizes the loop, 4 MB of garbage per pass here (bench/trivy-gate.ts).
+  for (let i = 0; i < kept.length; i++) {
+    const finding = kept[i];
+    const verdict = bySeverity[finding.severity];
+    verdict.count++;
+    switch (standing(finding)) {
+      case 'baseline':
+        inBaseline++;
+        break;
+      case 'secret':
+        secrets++;
+        secretsBySeverity[finding.severity]++;
+        break;
+      case 'unfixed':
+        unfixed++;
+        break;
+      case 'eligible':
+        verdict.eligible++;
+    }
+  }
+  let blockingCount = secrets;
+  for (const severity of SEVERITIES) {
+    const verdict = bySeverity[severity];
+    verdict.failed = verdict.gated && verdict.eligible > verdict.budget;
+    if (verdict.failed) blockingCount += verdict.eligible;
+  }
+
+  // Most severe first; within a severity, the failed budget's findings in report order, then its
+  // secrets in report order (what a stable sort by severity of "budgets, then secrets" gives, without sorting).
+  const starts = new Map<Severity, number>();
+  let at = 0;
+  for (const severity of SEVERITIES) {
+    starts.set(severity, at);
+    at += (bySeverity[severity].failed ? bySeverity[severity].eligible : 0) + secretsBySeverity[severity];
+  }
+  const secretStarts = new Map(SEVERITIES.map((severity) => [severity, starts.get(severity)! + (bySeverity[severity].failed ? bySeverity[severity].eligible : 0)]));
+  const blocking: Finding[] = new Array(blockingCount);
+  if (blockingCount) {
+    for (let i = 0; i < kept.length; i++) {
+      const finding = kept[i];
+      const severity = finding.severity;
+      const kind = standing(finding);
+      if (kind === 'eligible' && bySeverity[severity].failed) {
+        const index = starts.get(severity)!;
+        blocking[index] = finding;
+        starts.set(severity, index + 1);
+      } else if (kind === 'secret') {
+        const index = secretStarts.get(severity)!;
+        blocking[index] = finding;
+        secretStarts.set(severity, index + 1);
+      }
     }
   }
 
-  const blocking: Finding[] = [];
-  for (const severity of SEVERITIES) {
-    const verdict = bySeverity[severity];
-    const eligible = eligibleBySeverity.get(severity)!;
-    verdict.eligible = eligible.length;
-    verdict.failed = verdict.gated && eligible.length > verdict.budget;
-    if (verdict.failed) blocking.push(...eligible);
-  }
-  blocking.push(...secrets);
-  blocking.sort((a, b) => severityRank(b.severity) - severityRank(a.severity)); // stable: report order within a severity
-
+  let blockingSet: Set<Finding> | undefined;
   return {
-    passed: blocking.length === 0,
+    passed: blockingCount === 0,
     bySeverity,
     blocking,
     findings: kept,
     ignored,
-    blockingKeys: new Set(blocking.map((finding) => finding.key)),
+    // Made only when asked for (SARIF): 30,000 entries otherwise made for nothing.
+    get blockingSet() {
+      return (blockingSet ??= new Set(blocking));
+    },
     inBaseline,
     unfixed,
-    secrets: secrets.length,
+    secrets,
   };
 }

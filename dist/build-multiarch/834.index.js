@@ -1,5 +1,5 @@
-const p=834,f=[834],d={7834:((m,e,r)=>{r.r(e),r.d(e,{cell:()=>t,link:()=>l,table:()=>c,writeSummary:()=>u});var a=r(6421);function t(n){return String(n??"").replace(/\\/g,"\\\\").replace(/\|/g,"\\|").replace(/\r?\n/g,"<br>")}function c(n,o){const i=[`| ${n.map(t).join(" | ")} |`,`| ${n.map(()=>"---").join(" | ")} |`];for(const s of o)i.push(`| ${s.map(t).join(" | ")} |`);return i.join(`
-`)}function l(n,o){return o?`[${n.replace(/[[\]]/g,"\\$&")}](${o})`:n}async function u(...n){process.env.GITHUB_STEP_SUMMARY&&await a.summary.addRaw(n.filter(Boolean).join(`
+const S=834,p=[834],d={7834:((f,e,t)=>{t.r(e),t.d(e,{SUMMARY_LIMIT_BYTES:()=>l,cell:()=>i,link:()=>s,table:()=>u,tableRow:()=>r,writeSummary:()=>m});var a=t(6421);function i(n){return String(n??"").replace(/\\/g,"\\\\").replace(/\|/g,"\\|").replace(/\r?\n/g,"<br>")}const l=1048576;function r(n){return`| ${n.map(i).join(" | ")} |`}function u(n,o){const c=[r(n),`| ${n.map(()=>"---").join(" | ")} |`];for(const M of o)c.push(r(M));return c.join(`
+`)}function s(n,o){return o?`[${n.replace(/[[\]]/g,"\\$&")}](${o})`:n}async function m(...n){process.env.GITHUB_STEP_SUMMARY&&await a.summary.addRaw(n.filter(Boolean).join(`
 
 `)+`
-`,!0).write()}})};export{p as id,f as ids,d as modules};
+`,!0).write()}})};export{S as id,p as ids,d as modules};

@@ -17,7 +17,7 @@ function memoryFiles(contents: Record<string, string>) {
       if (!(path in contents)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
       return contents[path];
     },
-    writeText: (path, text) => void (written[path] = text),
+    writeChunks: (path, chunks) => void (written[path] = [...chunks].join('')),
     exists: (path) => path in contents,
     glob: (pattern) => {
       const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);

@@ -6,7 +6,7 @@ import { trivyFixtures } from '../harness.js';
 import { readInputs } from '../../actions/trivy-gate/config.js';
 import { parseReport } from '../../actions/trivy-gate/report.js';
 import { judge } from '../../actions/trivy-gate/policy.js';
-import { toSarif } from '../../actions/trivy-gate/sarif.js';
+import { sarifText, toSarif } from '../../actions/trivy-gate/sarif.js';
 import { cell, failureMessage, renderSummary } from '../../actions/trivy-gate/summary.js';
 import { cacheKey, trivyArgs } from '../../actions/trivy-gate/scan.js';
 import { report, vulnerability } from './reports.js';
@@ -54,6 +54,21 @@ describe('SARIF', () => {
     expect(sarif).toBeValidSarifLog();
     expect(sarif.runs[0].results).toHaveLength(verdict.findings.length);
     expect(sarif.runs[0].results.filter((r) => r.level === 'error')).toHaveLength(verdict.blocking.length);
+  });
+
+  test('the SARIF text written in pieces is JSON.stringify of the log, byte for byte, across chunk boundaries', () => {
+    const policy = { severities: ['CRITICAL', 'HIGH'] as const, ignoreUnfixed: true, budgets: {} };
+    const cases = ['alpine-39.json', 'helm.json', 'secrets.json', 'npm.json'].map((name) => parseReport(readFileSync(join(fixtures, name), 'utf8')));
+    // Over 1 MiB of results, so the text comes in several pieces.
+    cases.push(parseReport(JSON.stringify(report({ target: 'app (debian 12)', vulnerabilities: Array.from({ length: 6000 }, (_, i) => vulnerability({ id: `CVE-2026-${i % 900}`, pkg: `pkg-${i}`, severity: ['CRITICAL', 'LOW', 'HIGH'][i % 3], fixed: i % 4 ? '2.0' : undefined, path: i % 5 ? undefined : `opt/app ${i}/lib.jar` })) }))));
+    cases.push([]);
+    for (const findings of cases) {
+      const verdict = judge({ findings, rules: [], policy: { ...policy, severities: [...policy.severities] }, now: NOW });
+      const pieces = [...sarifText(verdict)];
+      expect(pieces.join('')).toBe(`${JSON.stringify(toSarif(verdict))}\n`);
+      expect([...sarifText(verdict, '0.50.1')].join('')).toBe(`${JSON.stringify(toSarif(verdict, '0.50.1'))}\n`);
+      if (findings.length === 6000) expect(pieces.length).toBeGreaterThan(1);
+    }
   });
 
   test('a broken log is caught by the schema check (the check can fail)', () => {

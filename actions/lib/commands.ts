@@ -1,0 +1,40 @@
+/**
+ * The few runner commands a fast action needs, written as @actions/core 3 writes them (outputs as
+ * `name<<ghadelimiter_<uuid>` blocks in GITHUB_OUTPUT, `::warning::` lines escaped the same way,
+ * the job summary appended to GITHUB_STEP_SUMMARY), without loading @actions/core: its import
+ * brings undici and @actions/http-client and costs more than the rest of a trivy-gate start-up
+ * (bench/README.md). Actions that talk to GitHub or mask secrets keep using @actions/core.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { EOL } from 'node:os';
+import { escapeData } from './action.js';
+
+const commandValue = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+
+export function info(message: string): void {
+  process.stdout.write(`${message}${EOL}`);
+}
+
+export function warning(message: string): void {
+  process.stdout.write(`::warning::${escapeData(message)}${EOL}`);
+}
+
+/** As core.setOutput: a delimited block in GITHUB_OUTPUT, or the old stdout command outside a runner. */
+export function setOutput(name: string, value: unknown): void {
+  const text = commandValue(value);
+  const file = process.env.GITHUB_OUTPUT;
+  if (!file) {
+    process.stdout.write(`${EOL}::set-output name=${escapeData(name).replace(/:/g, '%3A').replace(/,/g, '%2C')}::${escapeData(text)}${EOL}`);
+    return;
+  }
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  if (name.includes(delimiter) || text.includes(delimiter)) throw new Error(`Unexpected output: it contains the delimiter "${delimiter}"`);
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${text}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' });
+}
+
+/** Appends Markdown to the job summary; a no-op outside a runner (no GITHUB_STEP_SUMMARY). */
+export function appendSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, markdown, { encoding: 'utf8' });
+}
