@@ -3,6 +3,7 @@
  * fails in milliseconds with one line naming the input.
  */
 import { InputError, readBoolean, readInteger, readLines, readList, readString, type Env } from '../lib/inputs.js';
+import { resolveWritablePath, writeRoots } from '../lib/paths.js';
 import { BUDGET_SEVERITIES, SEVERITIES, type Severity } from './findings.js';
 import type { Policy } from './policy.js';
 
@@ -29,7 +30,15 @@ function readSeverities(env: Env): Severity[] {
   return [...new Set(values as Severity[])];
 }
 
-export function readInputs(env: Env = process.env): GateInputs {
+/** Where to write SARIF: only inside the workspace or RUNNER_TEMP (checked before anything runs). */
+function readSarifPath(env: Env, cwd: string): string | undefined {
+  const value = readString('sarif', env);
+  if (!value) return undefined;
+  resolveWritablePath('sarif', value, writeRoots(env, cwd));
+  return value;
+}
+
+export function readInputs(env: Env = process.env, cwd = process.cwd()): GateInputs {
   const reports = readLines('report', env);
   const image = readString('image', env) || undefined;
   if (!reports.length && !image) throw new InputError('report', "or 'image' is required: give a Trivy JSON report, or an image to scan");
@@ -49,7 +58,7 @@ export function readInputs(env: Env = process.env): GateInputs {
     ignoreFile: readString('ignore-file', env) || undefined,
     expiryWarningDays: readInteger('expiry-warning-days', 14, { min: 0 }, env),
     baseline: readString('baseline', env) || undefined,
-    sarif: readString('sarif', env) || undefined,
+    sarif: readSarifPath(env, cwd),
     failOnError: readBoolean('fail-on-error', true, env),
   };
 }
