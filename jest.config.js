@@ -15,4 +15,7 @@ export default {
   // Tests start servers, daemons and child processes; CI must end when the results are in.
   forceExit: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
+  // Every temporary folder of a run lies under one TMPDIR, removed at the end (test/temp-folder.mjs).
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
 };
