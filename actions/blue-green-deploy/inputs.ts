@@ -64,8 +64,8 @@ function readKubeconfig(env: Env, cwd: string): ClusterAccess {
   const candidates = value ? [value.startsWith('/') ? value : join(cwd, value)] : [...(env.KUBECONFIG ?? '').split(':').filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
   const path = candidates.find((candidate) => existsSync(candidate));
   if (!path) {
-    // Name the path only when it plainly is one: a mistyped kubeconfig content may hold a token.
-    const shown = value.length <= 200 && /^[\w./~@+-]+$/.test(value) ? `: ${value}` : '';
+    // Name the path only when it plainly is a kubeconfig file's: a token given here must never be echoed.
+    const shown = value.length <= 200 && /^[\w./~@+-]+$/.test(value) && /(^|\/)(config|kubeconfig)$|\.(ya?ml|json|conf|kubeconfig)$/i.test(value) ? `: ${value}` : ' (the value is not shown: it may be a secret)';
     throw new InputError('kubeconfig', value ? `names a file that does not exist${shown}` : 'is required: give kubeconfig content or a path, set KUBECONFIG, or use cluster-name with role-to-assume and aws-region for EKS');
   }
   return { kind: 'kubeconfig', kubeconfig: path, source: path };

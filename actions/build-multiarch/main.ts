@@ -2,6 +2,7 @@
  * Reads and checks every input first (no heavy import before an input error), masks the secrets,
  * then runs the core and hands on its outputs and summary — also when verification fails.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ export async function run(): Promise<void> {
     const inputs = readBuildInputs();
     const context = readGithubContext();
     const core = await import('@actions/core');
-    const { maskSecret } = await import('../lib/secrets.js');
+    const { maskSecret, setOutput } = await import('../lib/secrets.js');
     for (const secret of secretValues(inputs)) maskSecret(secret);
 
     const [{ buildMultiarch, VerificationFailed }, { execProcess }, { sleep }, { stepOutputs, summaryMarkdown }, { writeSummary }] = await Promise.all([
@@ -25,8 +26,16 @@ export async function run(): Promise<void> {
       import('../lib/summary.js'),
     ]);
     const tempDir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-multiarch-'));
+    // A cancelled job sends SIGINT, then SIGTERM: credentials are forgotten on those paths too.
+    const dockerLogins: string[] = [];
+    const onSignal = (signal: NodeJS.Signals) => {
+      for (const registry of dockerLogins) spawnSync('docker', ['logout', registry], { stdio: 'ignore', timeout: 10_000 });
+      rmSync(tempDir, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     const publish = async (result: Parameters<typeof stepOutputs>[0], failure?: string) => {
-      for (const [name, value] of Object.entries(stepOutputs(result, failure))) core.setOutput(name, value);
+      for (const [name, value] of Object.entries(stepOutputs(result, failure))) setOutput(name, value);
       await writeSummary(summaryMarkdown(result, failure));
     };
     try {
@@ -39,6 +48,9 @@ export async function run(): Promise<void> {
         notice: (line) => core.notice(line),
         warning: (line) => core.warning(line),
         ecrLogin: async (aws) => (await import('./ecr-login.js')).ecrLogin(aws),
+        onLogin: (builder, registry) => {
+          if (builder === 'buildx') dockerLogins.push(registry);
+        },
       });
       await publish(result);
     } catch (error) {
@@ -46,6 +58,7 @@ export async function run(): Promise<void> {
       throw error;
     } finally {
       rmSync(tempDir, { recursive: true, force: true });
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     }
   });
 }

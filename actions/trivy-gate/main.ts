@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const now = new Date();
   const core = await import('@actions/core');
+  const [{ setOutput }, { writeRawSummary }] = await Promise.all([import('../lib/secrets.js'), import('../lib/summary.js')]);
   const { prepareGate, runGate } = await import('./gate.js');
   const prepared = prepareGate(inputs, workspace);
 
@@ -41,17 +42,17 @@ async function main(): Promise<void> {
   const { verdict } = result;
   for (const warning of result.warnings) core.warning(warning);
 
-  core.setOutput('passed', String(verdict.passed));
-  core.setOutput('blocking', verdict.blocking.length);
-  for (const [severity, counts] of Object.entries(verdict.bySeverity)) core.setOutput(severity.toLowerCase(), counts.count);
-  core.setOutput('ignored', verdict.ignored.length);
-  core.setOutput('sarif', result.sarifPath ?? '');
+  setOutput('passed', String(verdict.passed));
+  setOutput('blocking', verdict.blocking.length);
+  for (const [severity, counts] of Object.entries(verdict.bySeverity)) setOutput(severity.toLowerCase(), counts.count);
+  setOutput('ignored', verdict.ignored.length);
+  setOutput('sarif', result.sarifPath ?? '');
 
   const { renderSummary, failureMessage } = await import('./summary.js');
   if (process.env.GITHUB_STEP_SUMMARY) {
     const sources = inputs.image ? [`${inputs.image} (scanned)`] : result.sources;
     const context = { sources, warnings: result.warnings, failOnError: inputs.failOnError, baseline: inputs.baseline, ignoreUnfixed: inputs.policy.ignoreUnfixed };
-    await core.summary.addRaw(renderSummary(verdict, context)).write();
+    await writeRawSummary(renderSummary(verdict, context));
   }
   if (verdict.passed) {
     core.info(`trivy-gate passed: ${verdict.findings.length} findings after ignore rules, none blocking`);

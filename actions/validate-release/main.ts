@@ -10,8 +10,8 @@ const MAX_STUB_ANNOTATIONS = 20;
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const core = await import('@actions/core');
-  if (config.githubToken) core.setSecret(config.githubToken);
+  const [core, { maskSecret, setOutput }, { writeRawSummary }] = await Promise.all([import('@actions/core'), import('../lib/secrets.js'), import('../lib/summary.js')]);
+  maskSecret(config.githubToken);
 
   const [{ validateRelease }, { createGit }, { summaryMarkdown, failureMessage }] = await Promise.all([
     import('./validate.js'),
@@ -26,19 +26,19 @@ async function main(): Promise<void> {
 
   const verdict = await validateRelease(config, { git: createGit(config.workspace), listCheckRuns });
   const { release } = verdict;
-  core.setOutput('version', release.version);
-  core.setOutput('major', String(release.major));
-  core.setOutput('minor', String(release.minor));
-  core.setOutput('patch', String(release.patch));
-  core.setOutput('prerelease', release.prerelease);
-  core.setOutput('is-prerelease', String(release.isPrerelease));
-  core.setOutput('previous-version', verdict.previousVersion);
-  core.setOutput('release-notes', verdict.releaseNotes);
+  setOutput('version', release.version);
+  setOutput('major', String(release.major));
+  setOutput('minor', String(release.minor));
+  setOutput('patch', String(release.patch));
+  setOutput('prerelease', release.prerelease);
+  setOutput('is-prerelease', String(release.isPrerelease));
+  setOutput('previous-version', verdict.previousVersion);
+  setOutput('release-notes', verdict.releaseNotes);
 
   for (const match of verdict.stubMatches.slice(0, MAX_STUB_ANNOTATIONS)) {
     core.error(`Stub marker '${match.pattern}': ${match.text}`, { title: 'Stub marker', file: match.file, startLine: match.line, startColumn: match.column });
   }
-  await core.summary.addRaw(summaryMarkdown(verdict)).write();
+  await writeRawSummary(summaryMarkdown(verdict));
   if (verdict.reasons.length) throw new Error(failureMessage(verdict));
   core.info(`Release ${verdict.tag} is ready: version ${release.version}, previous ${verdict.previousVersion || 'none (first release)'}.`);
 }

@@ -157,6 +157,9 @@ test('login, build args, target, labels, secrets and attestations; nothing secre
     ['login', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '--username', 'sunday-bot', '--password-stdin'],
   ]);
   expect(logins.map((c) => c.stdin)).toEqual([PASSWORD, PASSWORD]);
+  // Credentials do not outlive the step: docker logs out of each registry after the build.
+  expect(docker.calls().map((c) => c.argv[0]).slice(-2)).toEqual(['logout', 'logout']);
+  expect(docker.calls().filter((c) => c.argv[0] === 'logout').map((c) => c.argv[1])).toEqual(['ghcr.io', '123456789012.dkr.ecr.eu-west-1.amazonaws.com']);
   const build = docker.calls().find((c) => c.argv[1] === 'build')!;
   const argv = build.argv.slice(2);
   expect(flagValues(argv, '--build-arg')).toEqual(['NODE_VERSION=24', 'EMPTY=']);
@@ -175,6 +178,15 @@ test('login, build args, target, labels, secrets and attestations; nothing secre
   expect(findLeaks(r.stdout + r.stderr, [PASSWORD, SECRET])).toEqual([]);
   expect(r.log).not.toContain(PASSWORD);
   expect(r.log).not.toContain(SECRET);
+});
+
+test('a failed build still logs out of every registry it logged in to', async () => {
+  docker = recordingDocker(sandbox.dir, { buildFails: true });
+  const r = await step('push-main', { 'registry-username': 'sunday-bot', 'registry-password': PASSWORD });
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual([expect.stringContaining('did not complete successfully')]);
+  expect(docker.calls().map((c) => c.argv[0])).toEqual(['version', 'buildx', 'login', 'buildx', 'logout']);
+  expect(docker.calls().at(-1)!.argv).toEqual(['logout', IMAGE.split('/')[0]]);
 });
 
 test('a registry 503 during the push: buildx build is run again, and succeeds', async () => {

@@ -55,6 +55,8 @@ export interface RecordingDockerOptions {
   buildx?: boolean;
   /** The first N `buildx build --push` runs fail as BuildKit does on a registry 503. */
   pushFailures?: number;
+  /** Every `buildx build` fails as a failing Dockerfile step does (not retried). */
+  buildFails?: boolean;
 }
 
 /**
@@ -80,6 +82,8 @@ const out = (text, code = 0) => { process.stdout.write(text + '\\n'); process.ex
 if (argv[0] === 'version') ${options.daemon === false ? "out('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 1)" : "out('20.10.24')"};
 if (argv[0] === 'buildx' && argv[1] === 'version') ${options.buildx === false ? "out(\"docker: 'buildx' is not a docker command.\", 1)" : "out('github.com/docker/buildx v0.17.1 (recording stand-in)')"};
 if (argv[0] === 'login') out('Login Succeeded');
+if (argv[0] === 'logout') out('Removing login credentials for ' + argv[1]);
+${options.buildFails ? "if (argv[0] === 'buildx' && argv[1] === 'build') out('#5 [2/2] RUN false\\nERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 1', 1);" : ''}
 if (argv[0] === 'buildx' && argv[1] === 'build') {
   const failures = Number(fs.readFileSync(${JSON.stringify(state)}, 'utf8'));
   if (argv.includes('--push') && failures > 0) {

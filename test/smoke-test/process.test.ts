@@ -102,3 +102,20 @@ test.each([
   expect(r.stdout.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toBe('');
 });
+
+test('URL credentials, query tokens and secret check headers never reach the log, outputs or summary', async () => {
+  const password = 'url-Pa55word-9f3c';
+  const token = 'qtok-7d1e5b2a9c';
+  const apiKey = 'key-0a1b2c3d4e';
+  const url = `${target.url.replace('http://', `http://deploy:${password}@`)}/status/502?token=${token}&page=2`;
+  const checks = `- name: with a key\n  url: ${target.url}/echo\n  headers: { X-Api-Key: ${apiKey} }\n  expect-body: never-there`;
+  const r = await runStep('smoke-test', { inputs: { ...fast, attempts: '1', url, checks } });
+  expect(r.exitCode).toBe(1);
+  const shown = [r.log, r.stderr, r.summary, JSON.stringify(r.outputs), ...r.errors].join('\n');
+  for (const secret of [password, token, apiKey]) expect(shown).not.toContain(secret);
+  expect(findLeaks(r.stdout, [password, token, apiKey])).toEqual([]);
+  const results = JSON.parse(r.outputs.results);
+  expect(results[0].url).toBe(`${target.url.replace('http://', 'http://deploy:***@')}/status/502?token=***&page=2`);
+  expect(r.summary).toContain('deploy:***@');
+  expect(r.masks).toEqual(expect.arrayContaining([password, token, apiKey]));
+});
