@@ -189,12 +189,15 @@ export interface Observed {
   latencyMs: number;
 }
 
-/** Why a response does not pass a check, or undefined when it does. */
-export function judgeResponse(check: Check, response: Observed): string | undefined {
+/**
+ * Why a response does not pass a check, or undefined when it does. `regexMatched` is the result of
+ * an `expect-body` regex already run elsewhere (with a time limit: see lib/regex-sandbox).
+ */
+export function judgeResponse(check: Check, response: Observed, regexMatched?: boolean): string | undefined {
   if (!statusMatches(response.status, check.expectStatus)) return `status ${response.status}, expected ${formatStatus(check.expectStatus)}`;
   if (check.expectBody) {
     const body = check.expectBody;
-    const ok = 'contains' in body ? response.body.includes(body.contains) : body.regex.test(response.body);
+    const ok = 'contains' in body ? response.body.includes(body.contains) : (regexMatched ?? body.regex.test(response.body));
     if ('regex' in body) body.regex.lastIndex = 0;
     if (!ok) return 'contains' in body ? `body does not contain '${body.contains}'` : `body does not match ${body.regex}`;
   }

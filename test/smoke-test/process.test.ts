@@ -119,3 +119,13 @@ test('URL credentials, query tokens and secret check headers never reach the log
   expect(r.summary).toContain('deploy:***@');
   expect(r.masks).toEqual(expect.arrayContaining([password, token, apiKey]));
 });
+
+test('an expect-body regex that backtracks without end fails its check at the time limit; the step ends on time', async () => {
+  const checks = `- name: hostile\n  url: ${target.url}/echo\n  method: POST\n  body: ${'a'.repeat(40)}!\n  expect-body: /(a+)+$/`;
+  const started = performance.now();
+  const r = await runStep('smoke-test', { inputs: { ...fast, attempts: '1', checks }, timeoutMs: 20_000 });
+  expect(r.timedOut).toBe(false);
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual(['1 of 1 smoke checks failed: hostile (expect-body /(a+)+$/ took longer than 2000 ms on the body: it backtracks without end (as /(a+)+$/ does))']);
+  expect(performance.now() - started).toBeLessThan(10_000);
+});
