@@ -4,10 +4,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readAwsInputs, type AwsInputs } from '../lib/aws/inputs.js';
 import { parseChecks, type Check } from '../lib/check-spec.js';
+import { isImageReference } from '../lib/image-ref.js';
 import { InputError, parseDocument, readChoice, readDuration, readLines, readString, readUrl, type Env } from '../lib/inputs.js';
 
 export const MODES = ['deploy', 'promote', 'deploy-and-promote', 'rollback', 'abort'] as const;
 export type Mode = (typeof MODES)[number];
+
+/** EKS's rule for a cluster name. */
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or an app's base name. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -91,9 +95,12 @@ export async function readBlueGreenInputs(env: Env = process.env, cwd = process.
   const image = readString('image', env) || undefined;
   const stages = mode === 'deploy' || mode === 'deploy-and-promote';
   if (stages && manifests.length === 0) throw new InputError('manifests', `is required with mode ${mode}: the app's Deployment and Service`);
-  if (image && /\s/.test(image)) throw new InputError('image', 'must be an image reference such as repo@sha256:… with no spaces');
+  if (image && !isImageReference(image)) throw new InputError('image', 'must be an image reference such as registry/app@sha256:… or registry/app:1.2.3');
 
   const clusterName = readString('cluster-name', env);
+  if (clusterName && !EKS_CLUSTER_NAME.test(clusterName)) {
+    throw new InputError('cluster-name', 'must be an EKS cluster name: 1 to 100 letters, digits, - and _, starting with a letter or digit');
+  }
   const aws = readAwsInputs(env, { required: Boolean(clusterName), reason: 'with cluster-name (EKS)' });
   if (aws && !clusterName) throw new InputError('cluster-name', 'is required with role-to-assume and aws-region (EKS)');
   if (clusterName && readString('kubeconfig', env)) throw new InputError('kubeconfig', "and input 'cluster-name' cannot both be given: choose a kubeconfig or EKS");

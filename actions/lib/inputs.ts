@@ -23,9 +23,25 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-/** The trimmed value of an input, '' when not set (as core.getInput). */
+/**
+ * How long an input may be. Documents (a Slack payload, checks, a kubeconfig, manifests, a message)
+ * may be long; anything else is a name, a path, a number or a short list, and a longer value is a
+ * mistake (or an attack on a validator's regex) better refused with the input's name.
+ */
+export const MAX_INPUT_LENGTH = 16 * 1024;
+export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
+const DOCUMENT_INPUTS = new Set(['payload', 'checks', 'post-checks', 'kubeconfig', 'manifests', 'message', 'fields', 'headers', 'secrets', 'build-args', 'labels']);
+
+export function inputLengthLimit(name: string): number {
+  return DOCUMENT_INPUTS.has(name) ? MAX_DOCUMENT_LENGTH : MAX_INPUT_LENGTH;
+}
+
+/** The trimmed value of an input, '' when not set (as core.getInput); too long is an input error. */
 export function readString(name: string, env: Env = process.env): string {
-  return (env[inputVariable(name)] ?? '').trim();
+  const value = (env[inputVariable(name)] ?? '').trim();
+  const limit = inputLengthLimit(name);
+  if (value.length > limit) throw new InputError(name, `is too long: at most ${limit} characters`);
+  return value;
 }
 
 export function readRequired(name: string, env: Env = process.env): string {

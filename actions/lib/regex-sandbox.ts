@@ -72,18 +72,26 @@ export class RegexSandbox {
   close(): void {
     void this.worker?.terminate();
     this.worker = undefined;
+    this.online = undefined;
   }
 
-  private start(): Worker {
+  private online?: Promise<void>;
+
+  /** The worker, once it runs: its start-up (slow on a busy machine) is not part of any time limit. */
+  private async start(): Promise<Worker> {
     if (!this.worker) {
-      this.worker = new Worker(WORKER_SOURCE, { eval: true });
-      this.worker.unref();
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      this.worker = worker;
+      this.online = new Promise((resolve, reject) => worker.once('online', resolve).once('error', reject));
     }
-    return this.worker;
+    const worker = this.worker;
+    await this.online;
+    return worker;
   }
 
-  private run(regex: RegExp, text: string, mode: Request['mode']): Promise<unknown> {
-    const worker = this.start();
+  private async run(regex: RegExp, text: string, mode: Request['mode']): Promise<unknown> {
+    const worker = await this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const finish = () => {
