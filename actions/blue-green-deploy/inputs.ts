@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readAwsInputs, type AwsInputs } from '../lib/aws/inputs.js';
 import { parseChecks, type Check } from '../lib/check-spec.js';
 import { isImageReference } from '../lib/image-ref.js';
+import { checkPathText } from '../lib/paths.js';
 import { InputError, parseDocument, readChoice, readDuration, readLines, readString, readUrl, type Env } from '../lib/inputs.js';
 
 export const MODES = ['deploy', 'promote', 'deploy-and-promote', 'rollback', 'abort'] as const;
@@ -91,7 +92,7 @@ export async function readBlueGreenInputs(env: Env = process.env, cwd = process.
   // Room for the `-green` suffix and a ReplicaSet hash within Kubernetes' limits.
   dnsLabel('app', app, 40);
   const namespace = dnsLabel('namespace', readString('namespace', env) || 'default');
-  const manifests = readLines('manifests', env);
+  const manifests = readLines('manifests', env).map((entry) => checkPathText('manifests', entry));
   const image = readString('image', env) || undefined;
   const stages = mode === 'deploy' || mode === 'deploy-and-promote';
   if (stages && manifests.length === 0) throw new InputError('manifests', `is required with mode ${mode}: the app's Deployment and Service`);
@@ -101,7 +102,7 @@ export async function readBlueGreenInputs(env: Env = process.env, cwd = process.
   if (clusterName && !EKS_CLUSTER_NAME.test(clusterName)) {
     throw new InputError('cluster-name', 'must be an EKS cluster name: 1 to 100 letters, digits, - and _, starting with a letter or digit');
   }
-  const aws = readAwsInputs(env, { required: Boolean(clusterName), reason: 'with cluster-name (EKS)' });
+  const aws = readAwsInputs(env, clusterName ? { required: true, reason: 'with cluster-name (EKS)' } : {});
   if (aws && !clusterName) throw new InputError('cluster-name', 'is required with role-to-assume and aws-region (EKS)');
   if (clusterName && readString('kubeconfig', env)) throw new InputError('kubeconfig', "and input 'cluster-name' cannot both be given: choose a kubeconfig or EKS");
   const cluster: ClusterAccess = clusterName && aws ? { kind: 'eks', clusterName, aws } : readKubeconfig(env, cwd);
@@ -115,7 +116,7 @@ export async function readBlueGreenInputs(env: Env = process.env, cwd = process.
     app,
     manifests,
     image,
-    container: readString('container', env) || undefined,
+    container: readString('container', env) ? dnsLabel('container', readString('container', env)) : undefined,
     service: dnsLabel('service', readString('service', env) || app),
     previewService: dnsLabel('preview-service', readString('preview-service', env) || `${app}-preview`),
     preDeployJob: readPreDeployJob(env),

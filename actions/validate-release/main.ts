@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   ]);
   let listCheckRuns;
   if (config.requiredChecks.length) {
-    const [{ getOctokit }, { octokitCheckRuns }] = await Promise.all([import('@actions/github'), import('./required-checks.js')]);
-    listCheckRuns = octokitCheckRuns(getOctokit(config.githubToken), config.repository);
+    const [{ getOctokit }, { octokitCheckRuns }, { timedFetch }] = await Promise.all([import('@actions/github'), import('./required-checks.js'), import('../lib/github-fetch.js')]);
+    listCheckRuns = octokitCheckRuns(getOctokit(config.githubToken, { request: { fetch: timedFetch() } }), config.repository);
   }
 
   const verdict = await validateRelease(config, { git: createGit(config.workspace), listCheckRuns });
