@@ -42,6 +42,8 @@ export interface RunOptions {
   onOutput?: (chunk: string) => void;
   /** Called with each chunk of stderr as it arrives. */
   onStderr?: (chunk: string) => void;
+  /** Called with the step's process once it started (to send it a signal, as a cancelled job does). */
+  onSpawn?: (child: { pid?: number; kill(signal?: NodeJS.Signals): boolean }) => void;
 }
 
 export interface RunResult {
@@ -152,6 +154,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
 
   const started = performance.now();
   const child = spawn(node, [metadata.mainPath], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

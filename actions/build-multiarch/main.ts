@@ -18,7 +18,7 @@ export async function run(): Promise<void> {
     const { maskSecret, setOutput } = await import('../lib/secrets.js');
     for (const secret of secretValues(inputs)) maskSecret(secret);
 
-    const [{ buildMultiarch, VerificationFailed }, { execProcess }, { sleep }, { stepOutputs, summaryMarkdown }, { writeSummary }] = await Promise.all([
+    const [{ buildMultiarch, VerificationFailed }, { execProcess, stopRunningCommands }, { sleep }, { stepOutputs, summaryMarkdown }, { writeSummary }] = await Promise.all([
       import('./build.js'),
       import('./exec.js'),
       import('../lib/retry.js'),
@@ -29,6 +29,7 @@ export async function run(): Promise<void> {
     // A cancelled job sends SIGINT, then SIGTERM: credentials are forgotten on those paths too.
     const dockerLogins: string[] = [];
     const onSignal = (signal: NodeJS.Signals) => {
+      stopRunningCommands(signal);
       for (const registry of dockerLogins) spawnSync('docker', ['logout', registry], { stdio: 'ignore', timeout: 10_000 });
       rmSync(tempDir, { recursive: true, force: true });
       process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -189,6 +189,29 @@ test('a failed build still logs out of every registry it logged in to', async ()
   expect(docker.calls().at(-1)!.argv).toEqual(['logout', IMAGE.split('/')[0]]);
 });
 
+test('a cancelled job (SIGTERM during the build) still logs out of the registry', async () => {
+  docker = recordingDocker(sandbox.dir, { buildHangs: true });
+  let step: { kill(signal?: NodeJS.Signals): boolean } | undefined;
+  let sent = false;
+  const r = await runStep('build-multiarch', {
+    eventFixture: 'push-main',
+    workspace: sandbox.workspace,
+    path: [docker.binDir],
+    inputs: { image: IMAGE, verify: 'false', 'registry-username': 'sunday-bot', 'registry-password': PASSWORD },
+    onSpawn: (child) => (step = child),
+    // The build command is logged just before it starts: cancel then, as GitHub does.
+    onOutput: (chunk) => {
+      if (!sent && chunk.includes('docker buildx build')) sent = Boolean(step?.kill('SIGTERM'));
+    },
+    timeoutMs: 30_000,
+  });
+  expect([r.timedOut, r.exitCode]).toEqual([false, 143]);
+  // The build may be stopped before the stand-in records it; the logout comes last either way.
+  const calls = docker.calls().map((c) => c.argv.slice(0, 2).join(' '));
+  expect(calls.slice(0, 3)).toEqual(['version --format', 'buildx version', 'login 123456789012.dkr.ecr.eu-west-1.amazonaws.com']);
+  expect(calls.at(-1)).toBe('logout 123456789012.dkr.ecr.eu-west-1.amazonaws.com');
+});
+
 test('a registry 503 during the push: buildx build is run again, and succeeds', async () => {
   docker = recordingDocker(sandbox.dir, { pushFailures: 1 });
   const r = await step('push-main');

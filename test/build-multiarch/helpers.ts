@@ -57,6 +57,8 @@ export interface RecordingDockerOptions {
   pushFailures?: number;
   /** Every `buildx build` fails as a failing Dockerfile step does (not retried). */
   buildFails?: boolean;
+  /** Every `buildx build` runs until it is killed (a long build, to cancel). */
+  buildHangs?: boolean;
 }
 
 /**
@@ -83,6 +85,7 @@ if (argv[0] === 'version') ${options.daemon === false ? "out('Cannot connect to 
 if (argv[0] === 'buildx' && argv[1] === 'version') ${options.buildx === false ? "out(\"docker: 'buildx' is not a docker command.\", 1)" : "out('github.com/docker/buildx v0.17.1 (recording stand-in)')"};
 if (argv[0] === 'login') out('Login Succeeded');
 if (argv[0] === 'logout') out('Removing login credentials for ' + argv[1]);
+${options.buildHangs ? "if (argv[0] === 'buildx' && argv[1] === 'build') { setInterval(() => undefined, 1000); return; }" : ''}
 ${options.buildFails ? "if (argv[0] === 'buildx' && argv[1] === 'build') out('#5 [2/2] RUN false\\nERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 1', 1);" : ''}
 if (argv[0] === 'buildx' && argv[1] === 'build') {
   const failures = Number(fs.readFileSync(${JSON.stringify(state)}, 'utf8'));
