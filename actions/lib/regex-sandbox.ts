@@ -91,7 +91,16 @@ export class RegexSandbox {
   }
 
   private async run(regex: RegExp, text: string, mode: Request['mode']): Promise<unknown> {
-    const worker = await this.start();
+    // Held while a search runs (an unref'd worker alone would let the process exit mid-await, code 13).
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      return await this.search(await this.start(), regex, text, mode);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private search(worker: Worker, regex: RegExp, text: string, mode: Request['mode']): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const finish = () => {
