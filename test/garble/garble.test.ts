@@ -23,7 +23,7 @@ import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
 import { recordingDocker } from '../build-multiarch/helpers.js';
 import { readyRepo } from '../validate-release/repo.js';
 
-// 1,023 runs: about 2 minutes on a quiet 2-core machine, 8 at a load average of 24 (measured).
+// 1,023 runs: 494 s measured with the machine at a load average of 24 (not yet timed on a quiet one).
 jest.setTimeout(900_000);
 
 const TOKEN = 'ghs_garbleToken0123456789abcdefABCDEF';
