@@ -12,7 +12,8 @@ export default {
   },
   testTimeout: 30000,
   // Tests start servers, daemons and child processes. A process a test left behind holds a worker's
-  // pipes and keeps jest waiting: the global teardown ends them, so jest exits on its own.
+  // pipes and keeps jest waiting: the global teardown ends them, so jest exits on its own. Every
+  // temporary folder of a run lies under one TMPDIR, removed at the end (test/setup/temp-folder.mjs).
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   setupFiles: ['<rootDir>/test/setup/tool-path.ts'],

@@ -143,6 +143,7 @@ async function runStep(name: string, action: ActionMetadata, args: ParsedArgs, i
     workspace,
     timeoutMs,
     nodePath,
+    keepFiles: true, // the report says where the step's files are
     onOutput: (chunk) => view.push(chunk),
     // stderr goes out as it comes, masked with what the log has registered so far.
     onStderr: (chunk) => io.stderr.write(mask(chunk, view.masks)),

@@ -5,7 +5,7 @@
  * the `sunday-actions` command all run actions through this one function.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, delimiter } from 'node:path';
 import { loadActionMetadata, resolveInputs, inputEnvName, type ActionMetadata } from './metadata.js';
@@ -27,8 +27,13 @@ export interface RunOptions {
   githubToken?: string;
   /** The job's workspace and the step's working directory; a new empty folder when not given. */
   workspace?: string;
-  /** Where the step's files go; a new temporary folder when not given. */
+  /**
+   * Where the step's files go; a new temporary folder when not given, removed (with the workspace
+   * made in it and RUNNER_TEMP) once the result is read, unless `keepFiles` is set.
+   */
   tempDir?: string;
+  /** Keep the temporary folder the runner made (the local command shows where it is). */
+  keepFiles?: boolean;
   /** Kill the step after this long (the runner's `timeout-minutes`). */
   timeoutMs?: number;
   /** SIGKILL the step when this aborts: a runner that dies, a job cancelled without grace. */
@@ -39,6 +44,8 @@ export interface RunOptions {
   onOutput?: (chunk: string) => void;
   /** Called with each chunk of stderr as it arrives. */
   onStderr?: (chunk: string) => void;
+  /** Called with the step's process once it started (to send it a signal, as a cancelled job does). */
+  onSpawn?: (child: { pid?: number; kill(signal?: NodeJS.Signals): boolean }) => void;
 }
 
 export interface RunResult {
@@ -62,7 +69,7 @@ export interface RunResult {
   /** Inputs passed that action.yml does not declare (GitHub warns about these). */
   unexpectedInputs: string[];
   durationMs: number;
-  /** The folder holding the step's files, the event payload and the temp dir. */
+  /** The folder holding the step's files, the event payload and the temp dir (gone unless kept or given). */
   dir: string;
   workspace: string;
 }
@@ -109,6 +116,9 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const { inputs, unexpected } = resolveInputs(metadata, options.inputs ?? {}, options.githubToken);
 
   const dir = options.tempDir ?? mkdtempSync(join(tmpdir(), 'sunday-step-'));
+  // The runner's own folder holds RUNNER_TEMP, where actions put credentials (a kubeconfig, an
+  // auth file): like GitHub's runner at the end of a job, it leaves nothing behind.
+  const removeAfter = options.tempDir === undefined && !options.keepFiles;
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STEP_SUMMARY: join(dir, 'step_summary.md'),
@@ -146,6 +156,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
 
   const started = performance.now();
   const child = spawn(node, [metadata.mainPath], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -169,6 +180,9 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
     child.on('error', fail);
     child.on('close', (code, sig) => done([code, sig]));
+  }).catch((error: unknown) => {
+    if (removeAfter) rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   clearTimeout(timer);
   options.kill?.removeEventListener('abort', killNow);
@@ -177,24 +191,30 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   // GitHub masks the job's token in every log line, whether the action registers it or not.
   const commands = processCommands(stdout, options.githubToken ? [options.githubToken] : []);
   const read = (file: string) => readFileSync(file, 'utf8');
-  return {
-    exitCode,
-    signal,
-    timedOut,
-    stdout,
-    stderr,
-    log: commands.log,
-    outputs: parseKeyValueFile(read(files.GITHUB_OUTPUT)),
-    summary: read(files.GITHUB_STEP_SUMMARY),
-    exportedEnv: parseKeyValueFile(read(files.GITHUB_ENV)),
-    addedPath: read(files.GITHUB_PATH).split('\n').filter(Boolean),
-    state: parseKeyValueFile(read(files.GITHUB_STATE)),
-    annotations: commands.annotations,
-    errors: commands.annotations.filter((a) => a.level === 'error').map((a) => a.message),
-    masks: commands.masks,
-    unexpectedInputs: unexpected,
-    durationMs,
-    dir,
-    workspace,
-  };
+  let result: RunResult;
+  try {
+    result = {
+      exitCode,
+      signal,
+      timedOut,
+      stdout,
+      stderr,
+      log: commands.log,
+      outputs: parseKeyValueFile(read(files.GITHUB_OUTPUT)),
+      summary: read(files.GITHUB_STEP_SUMMARY),
+      exportedEnv: parseKeyValueFile(read(files.GITHUB_ENV)),
+      addedPath: read(files.GITHUB_PATH).split('\n').filter(Boolean),
+      state: parseKeyValueFile(read(files.GITHUB_STATE)),
+      annotations: commands.annotations,
+      errors: commands.annotations.filter((a) => a.level === 'error').map((a) => a.message),
+      masks: commands.masks,
+      unexpectedInputs: unexpected,
+      durationMs,
+      dir,
+      workspace,
+    };
+  } finally {
+    if (removeAfter) rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
 }

@@ -5,7 +5,7 @@
  */
 import type { Sleep } from '../lib/retry.js';
 import type { AwsInputs } from '../lib/aws/inputs.js';
-import { chooseBuilder, commandProbes, type BuilderDeps, type Probes } from './builder.js';
+import { chooseBuilder, commandProbes, type Builder, type BuilderDeps, type Probes } from './builder.js';
 import { createBuildah } from './buildah.js';
 import { createBuildx } from './buildx.js';
 import type { Exec } from './exec.js';
@@ -42,6 +42,8 @@ export interface CoreDeps {
   ecrLogin: (aws: AwsInputs) => Promise<EcrRegistryLogin>;
   /** Default: the real commands (`docker version`, `docker buildx version`, `buildah --version`). */
   probes?: Probes;
+  /** Told of each registry logged in to (see BuilderDeps.onLogin). */
+  onLogin?: BuilderDeps['onLogin'];
 }
 
 export interface BuildResult {
@@ -147,7 +149,7 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
   if (choice.notice) deps.notice(choice.notice);
   const options = checkForBuilder(inputs, choice.name);
   for (const notice of options.notices) deps.notice(notice);
-  const builderDeps: BuilderDeps = { exec: deps.exec, sleep: deps.sleep, info: deps.info, warning: deps.warning, tempDir: deps.tempDir };
+  const builderDeps: BuilderDeps = { exec: deps.exec, sleep: deps.sleep, info: deps.info, warning: deps.warning, tempDir: deps.tempDir, onLogin: deps.onLogin };
   const builder = choice.name === 'buildx' ? createBuildx(builderDeps) : createBuildah(builderDeps);
 
   // Without a push (a pull request) there is nothing to log in for, unless the registry holds the
@@ -155,8 +157,27 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
   const needsLogin = plan.push || options.cache === 'registry';
   if (!needsLogin && inputs.aws) deps.notice('Not pushing: skipped the ECR login (role-to-assume is only needed to push)');
   const credentials = needsLogin ? await registryCredentials(inputs, plan, deps) : new Map<string, Credentials>();
-  for (const [registry, login] of credentials) await builder.login(registry, login);
+  const loggedIn: string[] = [];
+  try {
+    for (const [registry, login] of credentials) {
+      loggedIn.push(registry);
+      await builder.login(registry, login);
+    }
+    return await buildAndVerify(inputs, plan, options, builder, credentials, deps);
+  } finally {
+    // Credentials never outlive the step, whatever happened (docker keeps them in ~/.docker).
+    for (const registry of loggedIn) await builder.logout(registry);
+  }
+}
 
+async function buildAndVerify(
+  inputs: BuildInputs,
+  plan: BuildPlan,
+  options: ReturnType<typeof checkForBuilder>,
+  builder: Builder,
+  credentials: Map<string, Credentials>,
+  deps: CoreDeps,
+): Promise<BuildResult> {
   let outcome;
   try {
     outcome = await builder.build(plan, options);
@@ -166,7 +187,7 @@ export async function buildMultiarch(inputs: BuildInputs, context: GithubContext
     if (explained) throw new Error(explained, { cause: error });
     throw error;
   }
-  const result: BuildResult = { builder: choice.name, plan, digest: outcome.digest, verifications: [], metadata: outcome.metadata };
+  const result: BuildResult = { builder: builder.name, plan, digest: outcome.digest, verifications: [], metadata: outcome.metadata };
   if (!plan.push) {
     // No registry holds it, so there is no digest "as the registry reports it".
     result.digest = undefined;

@@ -4,6 +4,8 @@
  * list and its images to each reference. vfs storage and chroot isolation need no kernel features a
  * container runner may lack. `--tls-verify=false` only ever for loopback registries.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Builder, BuilderDeps, BuildOutcome } from './builder.js';
 import { tagsOf, type BuildPlan } from './plan.js';
 import { PUSH_ATTEMPTS, withPushRetries } from './push-retry.js';
@@ -46,15 +48,38 @@ export function localListName(env: Record<string, string | undefined> = process.
   return `localhost/build-multiarch-${(run || 'local').replace(/[^a-z0-9_.-]/gi, '-').toLowerCase()}-${process.pid}-${Date.now()}`;
 }
 
+/**
+ * buildah's credentials go to an auth file of this run, in its private temporary folder (removed on
+ * every exit path), never to the user's: it starts as a copy of the user's file, so private base
+ * images still pull, and what `buildah login` adds to it dies with the folder.
+ */
+export function privateAuthFile(tempDir: string, env: Record<string, string | undefined> = process.env): string {
+  const file = join(tempDir, 'auth.json');
+  const existing = [env.REGISTRY_AUTH_FILE, env.XDG_RUNTIME_DIR && join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')].find(
+    (path): path is string => Boolean(path) && existsSync(path!),
+  );
+  if (!existsSync(file)) {
+    mkdirSync(tempDir, { recursive: true });
+    writeFileSync(file, existing ? readFileSync(existing) : '{"auths":{}}\n', { mode: 0o600 });
+  }
+  return file;
+}
+
 export function createBuildah(deps: BuilderDeps): Builder {
+  const authEnv = () => ({ REGISTRY_AUTH_FILE: privateAuthFile(deps.tempDir) });
+  const exec: BuilderDeps['exec'] = (command, args, options = {}) => deps.exec(command, args, { ...options, env: { ...options.env, ...authEnv() } });
   return {
     name: 'buildah',
     async login(registry, credentials) {
-      await withPushRetries(`buildah login to ${registry}`, () => deps.exec('buildah', buildahLoginArgs(registry, credentials.username), { input: credentials.password }), {
+      deps.onLogin?.('buildah', registry);
+      await withPushRetries(`buildah login to ${registry}`, () => exec('buildah', buildahLoginArgs(registry, credentials.username), { input: credentials.password }), {
         attempts: PUSH_ATTEMPTS,
         sleep: deps.sleep,
         onRetry: deps.warning,
       });
+    },
+    async logout(registry) {
+      await exec('buildah', [...BUILDAH_GLOBAL, 'logout', registry], { stream: false, timeoutMs: 20_000 });
     },
     async build(plan): Promise<BuildOutcome> {
       const listName = localListName();
@@ -62,14 +87,14 @@ export function createBuildah(deps: BuilderDeps): Builder {
       try {
         const buildArgs = buildahBuildArgs(plan, listName);
         deps.info(`buildah ${buildArgs.join(' ')}`);
-        const built = await deps.exec('buildah', buildArgs, { env: plan.secretEnv });
+        const built = await exec('buildah', buildArgs, { env: plan.secretEnv });
         if (built.code !== 0) throw new Error(`buildah build failed: ${failureLine(built.output)}`);
         if (!plan.push) return { metadata };
         for (const image of plan.images) {
           for (const tag of tagsOf(plan, image)) {
             const args = buildahPushArgs(listName, image, tag);
             deps.info(`buildah ${args.join(' ')}`);
-            await withPushRetries(`buildah manifest push to ${image.name}:${tag}`, () => deps.exec('buildah', args), {
+            await withPushRetries(`buildah manifest push to ${image.name}:${tag}`, () => exec('buildah', args), {
               attempts: PUSH_ATTEMPTS,
               sleep: deps.sleep,
               onRetry: deps.warning,
@@ -78,7 +103,7 @@ export function createBuildah(deps: BuilderDeps): Builder {
         }
         return { metadata };
       } finally {
-        await deps.exec('buildah', [...BUILDAH_GLOBAL, 'manifest', 'rm', listName], { stream: false });
+        await exec('buildah', [...BUILDAH_GLOBAL, 'manifest', 'rm', listName], { stream: false });
       }
     },
   };

@@ -18,6 +18,8 @@ export interface BuildOutcome {
 export interface Builder {
   name: BuilderName;
   login(registry: string, credentials: Credentials): Promise<void>;
+  /** Forgets the credentials of a registry logged in to; never throws (it runs on every exit path). */
+  logout(registry: string): Promise<void>;
   /** Builds every platform and, when the plan says so, pushes every reference. */
   build(plan: BuildPlan, options: BuilderOptions): Promise<BuildOutcome>;
 }
@@ -27,8 +29,10 @@ export interface BuilderDeps {
   sleep: Sleep;
   info: (line: string) => void;
   warning: (line: string) => void;
-  /** A private folder for the build's files (metadata file, digest file). */
+  /** A private folder for the build's files (metadata file, digest file, buildah's auth file). */
   tempDir: string;
+  /** Told of each registry logged in to, before the login, so a signal handler can log out. */
+  onLogin?: (builder: BuilderName, registry: string) => void;
 }
 
 export interface Probe {

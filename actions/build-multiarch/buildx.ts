@@ -109,11 +109,17 @@ export function createBuildx(deps: BuilderDeps): Builder {
   return {
     name: 'buildx',
     async login(registry, credentials) {
+      deps.onLogin?.('buildx', registry);
       await withPushRetries(
         `docker login to ${registry}`,
         () => deps.exec('docker', ['login', registry, '--username', credentials.username, '--password-stdin'], { input: credentials.password }),
         { attempts: PUSH_ATTEMPTS, sleep: deps.sleep, onRetry: deps.warning },
       );
+    },
+    async logout(registry) {
+      // docker keeps what `docker login` stored in ~/.docker/config.json for every later step and job.
+      const result = await deps.exec('docker', ['logout', registry], { stream: false, timeoutMs: 20_000 });
+      if (result.code !== 0) deps.warning(`docker logout ${registry} failed: ${result.output.trim().split('\n').at(-1)}`);
     },
     async build(plan, options): Promise<BuildOutcome> {
       const inspected = await deps.exec('docker', ['buildx', 'inspect'], { stream: false, timeoutMs: 30_000 });

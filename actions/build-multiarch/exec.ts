@@ -27,6 +27,13 @@ export type Exec = (command: string, args: string[], options?: ExecOptions) => P
 
 const KEEP = 64 * 1024;
 
+/** Commands still running, so that a cancelled step can stop them before it exits. */
+const running = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+
+export function stopRunningCommands(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of running) child.kill(signal);
+}
+
 export const execProcess: Exec = (command, args, options = {}) =>
   new Promise((done) => {
     const child = spawn(command, args, {
@@ -36,7 +43,9 @@ export const execProcess: Exec = (command, args, options = {}) =>
     // Our own timer, not spawn's `timeout`: that one outlives a command that never started
     // (ENOENT) and keeps the process alive until it fires.
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    running.add(child);
     const finish = (result: ExecResult) => {
+      running.delete(child);
       clearTimeout(timer);
       done(result);
     };

@@ -2,6 +2,7 @@
  * Image references, split the way Docker splits them: the first path component is a registry
  * when it holds a `.` or a `:` or is `localhost`; otherwise the image is on Docker Hub.
  */
+import { COMPONENT, HOST, MAX_REFERENCE_LENGTH } from '../lib/image-ref.js';
 
 export interface ImageRepository {
   /** As the user wrote it (lower case), e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/sunday/api`. */
@@ -12,8 +13,6 @@ export interface ImageRepository {
   path: string;
 }
 
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const HOST = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::\\d+)?';
 const REPOSITORY = new RegExp(`^(?:(${HOST})/)?(${COMPONENT}(?:/${COMPONENT})*)$`);
 /** Docker's tag grammar. */
 export const TAG = /^[\w][\w.-]{0,127}$/;
@@ -24,6 +23,7 @@ function isRegistryHost(component: string): boolean {
 
 /** Parses a repository without tag or digest; undefined when it is not one. */
 export function parseRepository(value: string): ImageRepository | undefined {
+  if (value.length > MAX_REFERENCE_LENGTH) return undefined; // before the regex: see lib/image-ref
   const firstSlash = value.indexOf('/');
   const first = firstSlash > 0 ? value.slice(0, firstSlash) : '';
   const hasHost = first !== '' && isRegistryHost(first);

@@ -3,6 +3,8 @@
  * exit code 1 — no stack trace. This module deliberately does not import @actions/core: an input
  * error must be reported without paying for loading it (see bench/startup).
  */
+import { redactUrls } from './secret-names.js';
+
 /** Escapes a workflow-command message exactly as @actions/core does. */
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -10,7 +12,8 @@ export function escapeData(text: string): string {
 
 export function reportError(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  process.stdout.write(`::error::${escapeData(message)}\n`);
+  // A URL's password or token never reaches the log, even from an error that quotes the URL.
+  process.stdout.write(`::error::${escapeData(redactUrls(message))}\n`);
   process.exitCode = 1;
 }
 

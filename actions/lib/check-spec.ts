@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from './inputs.js';
+import { redactUrl } from './secret-names.js';
 
 export interface StatusRange {
   /** Exact code, or the first digit of a class (`2xx` → 2). */
@@ -117,8 +118,8 @@ function parseCheck(input: string, entry: unknown, index: number, hasBaseUrl: bo
   const url = spec.url;
   if (typeof url !== 'string' || !url.trim()) fail("needs a 'url'");
   const trimmedUrl = (url as string).trim();
-  if (!isAbsolute(trimmedUrl) && !hasBaseUrl) fail(`has a relative url (${trimmedUrl}); give base-url or an absolute http(s) URL`);
-  if (isAbsolute(trimmedUrl) && !isValidAbsolute(trimmedUrl)) fail(`has a url that is not a valid URL (${trimmedUrl})`);
+  if (!isAbsolute(trimmedUrl) && !hasBaseUrl) fail(`has a relative url (${redactUrl(trimmedUrl)}); give base-url or an absolute http(s) URL`);
+  if (isAbsolute(trimmedUrl) && !isValidAbsolute(trimmedUrl)) fail(`has a url that is not a valid URL (${redactUrl(trimmedUrl)})`);
   if (!isAbsolute(trimmedUrl) && /\s/.test(trimmedUrl)) fail(`has a url with spaces (${trimmedUrl}); encode them as %20`);
   const name = spec.name === undefined ? trimmedUrl : String(spec.name);
 
@@ -188,12 +189,15 @@ export interface Observed {
   latencyMs: number;
 }
 
-/** Why a response does not pass a check, or undefined when it does. */
-export function judgeResponse(check: Check, response: Observed): string | undefined {
+/**
+ * Why a response does not pass a check, or undefined when it does. `regexMatched` is the result of
+ * an `expect-body` regex already run elsewhere (with a time limit: see lib/regex-sandbox).
+ */
+export function judgeResponse(check: Check, response: Observed, regexMatched?: boolean): string | undefined {
   if (!statusMatches(response.status, check.expectStatus)) return `status ${response.status}, expected ${formatStatus(check.expectStatus)}`;
   if (check.expectBody) {
     const body = check.expectBody;
-    const ok = 'contains' in body ? response.body.includes(body.contains) : body.regex.test(response.body);
+    const ok = 'contains' in body ? response.body.includes(body.contains) : (regexMatched ?? body.regex.test(response.body));
     if ('regex' in body) body.regex.lastIndex = 0;
     if (!ok) return 'contains' in body ? `body does not contain '${body.contains}'` : `body does not match ${body.regex}`;
   }

@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { judgeResponse, statusMatches, type Check } from './check-spec.js';
 import { httpRequest, HttpError } from './http.js';
+import { RegexSandbox, RegexTimeout } from './regex-sandbox.js';
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type Random, type Sleep } from './retry.js';
 import { shouldRetry, type FailureKind, type RetryOn } from './retry-on.js';
 
@@ -51,6 +52,8 @@ export interface CheckRunOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Told of each finished check (progress lines). */
   onResult?: (result: CheckResult) => void;
+  /** Where `expect-body` regexes run, with a time limit (default: one made for the run). */
+  regexSandbox?: RegexSandbox;
 }
 
 export interface CheckRun {
@@ -88,11 +91,18 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
       });
       result.status = response.status;
       result.latencyMs = Math.round(response.latencyMs);
-      result.error = judgeResponse(check, response) ?? null;
+      // A regex from the checks may backtrack without end on a hostile body: it runs with a time limit.
+      const expectBody = check.expectBody;
+      const regexMatched = expectBody && 'regex' in expectBody ? await options.regexSandbox!.test(expectBody.regex, response.body) : undefined;
+      result.error = judgeResponse(check, response, regexMatched) ?? null;
       failure = statusMatches(response.status, check.expectStatus) ? 'mismatch' : response.status;
       // A server that says when to come back (429, 503) is waited for, within the deadline.
       if (response.status === 429 || response.status === 503) retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
+      if (error instanceof RegexTimeout) {
+        result.error = `expect-body ${error.pattern} took longer than ${error.limitMs} ms on the body: it backtracks without end (as /(a+)+$/ does)`;
+        break;
+      }
       result.status = null;
       result.latencyMs = error instanceof HttpError ? Math.round(error.latencyMs) : null;
       result.error = (error as Error).message;
@@ -114,7 +124,16 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
   return result;
 }
 
-export async function runChecks(checks: Check[], options: CheckRunOptions): Promise<CheckRun> {
+export async function runChecks(checks: Check[], given: CheckRunOptions): Promise<CheckRun> {
+  const ownSandbox = given.regexSandbox ? undefined : new RegexSandbox();
+  try {
+    return await runAll(checks, { ...given, regexSandbox: given.regexSandbox ?? ownSandbox });
+  } finally {
+    ownSandbox?.close();
+  }
+}
+
+async function runAll(checks: Check[], options: CheckRunOptions): Promise<CheckRun> {
   const started = performance.now();
   const deadline = Date.now() + options.deadlineMs;
   const results: CheckResult[] = new Array(checks.length);

@@ -4,11 +4,14 @@
  * the job summary appended to GITHUB_STEP_SUMMARY), without loading @actions/core: its import
  * brings undici and @actions/http-client and costs more than the rest of a trivy-gate start-up
  * (bench/README.md). Actions that talk to GitHub or mask secrets keep using @actions/core.
+ * Outputs and the summary still pass through the masking every action applies besides the log: the
+ * credentials and secret query values of URLs (an action using this module registers no secret).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { escapeData } from './action.js';
+import { redactUrls } from './secret-names.js';
 
 const commandValue = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -22,7 +25,7 @@ export function warning(message: string): void {
 
 /** As core.setOutput: a delimited block in GITHUB_OUTPUT, or the old stdout command outside a runner. */
 export function setOutput(name: string, value: unknown): void {
-  const text = commandValue(value);
+  const text = redactUrls(commandValue(value));
   const file = process.env.GITHUB_OUTPUT;
   if (!file) {
     process.stdout.write(`${EOL}::set-output name=${escapeData(name).replace(/:/g, '%3A').replace(/,/g, '%2C')}::${escapeData(text)}${EOL}`);
@@ -36,5 +39,5 @@ export function setOutput(name: string, value: unknown): void {
 /** Appends Markdown to the job summary; a no-op outside a runner (no GITHUB_STEP_SUMMARY). */
 export function appendSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, markdown, { encoding: 'utf8' });
+  if (file) appendFileSync(file, redactUrls(markdown), { encoding: 'utf8' });
 }

@@ -23,9 +23,25 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-/** The trimmed value of an input, '' when not set (as core.getInput). */
+/**
+ * How long an input may be. Documents (a Slack payload, checks, a kubeconfig, manifests, a message)
+ * may be long; anything else is a name, a path, a number or a short list, and a longer value is a
+ * mistake (or an attack on a validator's regex) better refused with the input's name.
+ */
+export const MAX_INPUT_LENGTH = 16 * 1024;
+export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
+const DOCUMENT_INPUTS = new Set(['payload', 'checks', 'post-checks', 'kubeconfig', 'manifests', 'message', 'fields', 'headers', 'secrets', 'build-args', 'labels']);
+
+export function inputLengthLimit(name: string): number {
+  return DOCUMENT_INPUTS.has(name) ? MAX_DOCUMENT_LENGTH : MAX_INPUT_LENGTH;
+}
+
+/** The trimmed value of an input, '' when not set (as core.getInput); too long is an input error. */
 export function readString(name: string, env: Env = process.env): string {
-  return (env[inputVariable(name)] ?? '').trim();
+  const value = (env[inputVariable(name)] ?? '').trim();
+  const limit = inputLengthLimit(name);
+  if (value.length > limit) throw new InputError(name, `is too long: at most ${limit} characters`);
+  return value;
 }
 
 export function readRequired(name: string, env: Env = process.env): string {
@@ -83,24 +99,45 @@ export function readInteger(
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION_EXPECTED = "must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'";
 
-/** `250ms`, `30s`, `5m`, `1h`, combinations such as `1m30s`, or a bare number of seconds. */
-export function parseDuration(name: string, value: string): number {
+/**
+ * The longest duration any input may hold: Node's timers take at most 2^31-1 ms (about 24.8 days)
+ * and fire at once for anything longer, so `600h` would silently mean "now".
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** `250ms`, `30s`, `5m`, `1h`, combinations such as `1m30s`, or a bare number of seconds; at most 596h. */
+export function parseDuration(name: string, value: string, maxMs = MAX_DURATION_MS): number {
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const parts = text.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/) ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
-  if (!parts) throw new InputError(name, DURATION_EXPECTED);
-  let total = 0;
-  for (const part of parts) {
-    const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/)!;
-    total += Number(amount) * UNIT_MS[unit];
+  let total: number;
+  if (/^\d+$/.test(text)) {
+    total = Number(text) * 1000;
+  } else {
+    const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
+    if (!parts) throw new InputError(name, DURATION_EXPECTED);
+    total = 0;
+    for (const part of parts) {
+      const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/)!;
+      total += Number(amount) * UNIT_MS[unit];
+    }
   }
-  return Math.round(total);
+  total = Math.round(total);
+  if (!Number.isFinite(total) || total > maxMs) throw new InputError(name, `must be a duration of at most ${formatDuration(maxMs)}`);
+  return total;
+}
+
+/** A whole-unit rendering for messages: 2147483647 ms → '596h31m23.647s'. */
+export function formatDuration(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  const text = `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds ? `${seconds}s` : ''}`;
+  return text || '0s';
 }
 
 /** A duration in milliseconds; '' gives the fallback. */
-export function readDuration(name: string, fallbackMs: number, env: Env = process.env): number {
+export function readDuration(name: string, fallbackMs: number, env: Env = process.env, maxMs = MAX_DURATION_MS): number {
   const value = readString(name, env);
-  return value ? parseDuration(name, value) : fallbackMs;
+  return value ? parseDuration(name, value, maxMs) : fallbackMs;
 }
 
 /** Items separated by newlines and/or commas, trimmed, empty ones dropped. */

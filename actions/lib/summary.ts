@@ -1,5 +1,6 @@
 /** Job summary helpers: Markdown built as plain strings (readable in a terminal too), written once. */
 import { summary } from '@actions/core';
+import { redact } from './secrets.js';
 
 /** A table cell: pipes escaped, line breaks kept as <br>. */
 export function cell(value: unknown): string {
@@ -26,8 +27,13 @@ export function link(text: string, url: string | undefined): string {
   return url ? `[${text.replace(/[[\]]/g, '\\$&')}](${url})` : text;
 }
 
-/** Appends Markdown sections to the step summary (no-op outside a runner). */
+/** Appends Markdown sections to the step summary (no-op outside a runner), masked as the log is. */
 export async function writeSummary(...sections: string[]): Promise<void> {
+  await writeRawSummary(sections.filter(Boolean).join('\n\n') + '\n', true);
+}
+
+/** Appends Markdown as it is (a line end after it only with `addEol`), every masked value replaced by `***`. */
+export async function writeRawSummary(markdown: string, addEol = false): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary.addRaw(sections.filter(Boolean).join('\n\n') + '\n', true).write();
+  await summary.addRaw(redact(markdown), addEol).write();
 }

@@ -1,7 +1,7 @@
 /** slack-notify after validation: masks the secret, builds the message, delivers it, sets outputs. */
 import * as core from '@actions/core';
 import { readRunContext } from '../lib/run-context.js';
-import { maskSecret } from '../lib/secrets.js';
+import { maskSecret, setOutput } from '../lib/secrets.js';
 import { writeSummary } from '../lib/summary.js';
 import { deliver } from './deliver.js';
 import type { SlackInputs } from './inputs.js';
@@ -18,10 +18,10 @@ export async function executeSlackNotify(inputs: SlackInputs): Promise<void> {
     retries: inputs.retries,
     onRetry: ({ attempt, delayMs, reason }) => core.info(`Slack answered ${reason}; retry ${attempt} of ${inputs.retries} in ${delayMs} ms`),
   });
-  core.setOutput('ok', String(result.ok));
-  core.setOutput('ts', result.ts ?? '');
-  core.setOutput('thread-ts', result.threadTs ?? '');
-  core.setOutput('channel', result.channel ?? '');
+  setOutput('ok', String(result.ok));
+  setOutput('ts', result.ts ?? '');
+  setOutput('thread-ts', result.threadTs ?? '');
+  setOutput('channel', result.channel ?? '');
 
   if (result.ok) {
     core.info(`Delivered${result.ts ? ` (ts ${result.ts} in ${result.channel})` : ''}`);

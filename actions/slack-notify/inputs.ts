@@ -11,7 +11,7 @@ import {
   readUrl,
   type Env,
 } from '../lib/inputs.js';
-import { substitutePlaceholders } from './template.js';
+import { knownSecrets, substitutePlaceholders } from './template.js';
 
 export const STATUSES = ['success', 'failure', 'cancelled', 'skipped', 'started', 'warning'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -94,6 +94,7 @@ export async function readSlackInputs(env: Env = process.env, cwd = process.cwd(
   const url = optional('url', env);
   if (url) parseUrl('url', url);
 
+  const secrets = knownSecrets(env);
   let payload: Record<string, unknown> | undefined;
   const payloadText = readString('payload', env);
   if (payloadText) {
@@ -105,19 +106,27 @@ export async function readSlackInputs(env: Env = process.env, cwd = process.cwd(
     if (!('text' in message) && !('blocks' in message) && !('attachments' in message)) {
       throw new InputError('payload', 'must have text, blocks or attachments');
     }
-    payload = substitutePlaceholders(message, env) as Record<string, unknown>;
+    payload = substitutePlaceholders(message, env, secrets) as Record<string, unknown>;
   }
+  // What goes to the channel must not hold a secret, whatever the workflow put in the inputs.
+  const posted = (name: string, value: string | undefined) => {
+    if (value && secrets.some((secret) => value.includes(secret))) {
+      throw new InputError(name, 'holds a secret (the Slack token or webhook URL, or the value of a variable named like a secret); it would be posted to the channel');
+    }
+    return value;
+  };
+  if (payload) posted('payload', JSON.stringify(payload));
 
   return {
     transport,
     status,
-    title: optional('title', env),
-    message: optional('message', env),
-    fields: readPairs('fields', ':', env),
-    environment: optional('environment', env),
-    version: optional('version', env),
-    url,
-    mentionOnFailure: optional('mention-on-failure', env),
+    title: posted('title', optional('title', env)),
+    message: posted('message', optional('message', env)),
+    fields: readPairs('fields', ':', env).map(([key, value]) => [key, posted('fields', value) ?? '']),
+    environment: posted('environment', optional('environment', env)),
+    version: posted('version', optional('version', env)),
+    url: posted('url', url),
+    mentionOnFailure: posted('mention-on-failure', optional('mention-on-failure', env)),
     payload,
     retries: readInteger('retries', 3, { min: 0, max: 10 }, env),
     failOnError: readBoolean('fail-on-error', false, env),

@@ -3,6 +3,8 @@
  * fails in milliseconds with one line naming the input.
  */
 import { InputError, readBoolean, readInteger, readLines, readList, readString, type Env } from '../lib/inputs.js';
+import { isImageReference } from '../lib/image-ref.js';
+import { resolveWritablePath, writeRoots } from '../lib/paths.js';
 import { BUDGET_SEVERITIES, SEVERITIES, type Severity } from './findings.js';
 import type { Policy } from './policy.js';
 
@@ -18,8 +20,6 @@ export interface GateInputs {
   failOnError: boolean;
 }
 
-/** A reference Trivy can take as its last argument: no spaces, and never read as an option. */
-const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@+]*$/;
 
 function readSeverities(env: Env): Severity[] {
   const values = readList('severity', env).map((value) => value.toUpperCase());
@@ -29,12 +29,21 @@ function readSeverities(env: Env): Severity[] {
   return [...new Set(values as Severity[])];
 }
 
-export function readInputs(env: Env = process.env): GateInputs {
+/** Where to write SARIF: only inside the workspace or RUNNER_TEMP (checked before anything runs). */
+function readSarifPath(env: Env, cwd: string): string | undefined {
+  const value = readString('sarif', env);
+  if (!value) return undefined;
+  resolveWritablePath('sarif', value, writeRoots(env, cwd));
+  return value;
+}
+
+export function readInputs(env: Env = process.env, cwd = process.cwd()): GateInputs {
   const reports = readLines('report', env);
   const image = readString('image', env) || undefined;
   if (!reports.length && !image) throw new InputError('report', "or 'image' is required: give a Trivy JSON report, or an image to scan");
   if (reports.length && image) throw new InputError('image', "cannot be used together with 'report': give one or the other");
-  if (image && !IMAGE_REF.test(image)) throw new InputError('image', 'must be an image reference such as ghcr.io/owner/app:1.2.3');
+  // Docker's grammar: no spaces, never read by Trivy as an option, no path or URL in disguise.
+  if (image && !isImageReference(image)) throw new InputError('image', 'must be an image reference such as ghcr.io/owner/app:1.2.3');
 
   const budgets: Policy['budgets'] = {};
   for (const severity of BUDGET_SEVERITIES) {
@@ -49,7 +58,7 @@ export function readInputs(env: Env = process.env): GateInputs {
     ignoreFile: readString('ignore-file', env) || undefined,
     expiryWarningDays: readInteger('expiry-warning-days', 14, { min: 0 }, env),
     baseline: readString('baseline', env) || undefined,
-    sarif: readString('sarif', env) || undefined,
+    sarif: readSarifPath(env, cwd),
     failOnError: readBoolean('fail-on-error', true, env),
   };
 }

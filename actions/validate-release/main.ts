@@ -10,8 +10,8 @@ const MAX_STUB_ANNOTATIONS = 20;
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const core = await import('@actions/core');
-  if (config.githubToken) core.setSecret(config.githubToken);
+  const [core, { maskSecret, setOutput }, { writeRawSummary }] = await Promise.all([import('@actions/core'), import('../lib/secrets.js'), import('../lib/summary.js')]);
+  maskSecret(config.githubToken);
 
   const [{ validateRelease }, { createGit }, { summaryMarkdown, failureMessage }] = await Promise.all([
     import('./validate.js'),
@@ -20,27 +20,27 @@ async function main(): Promise<void> {
   ]);
   let listCheckRuns;
   if (config.requiredChecks.length) {
-    const [{ getOctokit }, { octokitCheckRuns }] = await Promise.all([import('@actions/github'), import('./required-checks.js')]);
-    listCheckRuns = octokitCheckRuns(getOctokit(config.githubToken), config.repository);
+    const [{ getOctokit }, { octokitCheckRuns }, { timedFetch }] = await Promise.all([import('@actions/github'), import('./required-checks.js'), import('../lib/github-fetch.js')]);
+    listCheckRuns = octokitCheckRuns(getOctokit(config.githubToken, { request: { fetch: timedFetch() } }), config.repository);
   }
 
   const verdict = await validateRelease(config, { git: createGit(config.workspace), listCheckRuns, log: core.info });
   const { release } = verdict;
-  core.setOutput('version', release.version);
-  core.setOutput('major', String(release.major));
-  core.setOutput('minor', String(release.minor));
-  core.setOutput('patch', String(release.patch));
-  core.setOutput('prerelease', release.prerelease);
-  core.setOutput('is-prerelease', String(release.isPrerelease));
-  core.setOutput('previous-version', verdict.previousVersion);
-  core.setOutput('release-notes', verdict.releaseNotes);
-  core.setOutput('existing', String(verdict.existing));
+  setOutput('version', release.version);
+  setOutput('major', String(release.major));
+  setOutput('minor', String(release.minor));
+  setOutput('patch', String(release.patch));
+  setOutput('prerelease', release.prerelease);
+  setOutput('is-prerelease', String(release.isPrerelease));
+  setOutput('previous-version', verdict.previousVersion);
+  setOutput('release-notes', verdict.releaseNotes);
+  setOutput('existing', String(verdict.existing));
 
   for (const match of verdict.stubMatches.slice(0, MAX_STUB_ANNOTATIONS)) {
     // The title says what it is; the message says it once more only as the pattern and the line.
     core.error(`'${match.pattern}': ${match.text}`, { title: 'Stub marker', file: match.file, startLine: match.line, startColumn: match.column });
   }
-  await core.summary.addRaw(summaryMarkdown(verdict)).write();
+  await writeRawSummary(summaryMarkdown(verdict));
   if (verdict.reasons.length) throw new Error(failureMessage(verdict));
   core.info(
     verdict.existing

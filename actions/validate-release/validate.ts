@@ -8,7 +8,8 @@ import { findSection } from './changelog.js';
 import { commitOfTag, earlierReleases, HistoryError, judgeIncrease, listFiles, readHistory, type Git } from './history.js';
 import { checkReason, isPending, judgeRequiredChecks, pollInterval, type ListCheckRuns, type RequiredCheck } from './required-checks.js';
 import type { StubPattern } from './stub-pattern.js';
-import { findStubsInText, isBinary, selectFiles, type StubMatch } from './stubs.js';
+import { RegexSandbox } from '../lib/regex-sandbox.js';
+import { findStubsSafely, isBinary, selectFiles, type StubMatch } from './stubs.js';
 import { checkVersionFile, parseTag, type ReleaseVersion } from './version.js';
 
 export interface ReleaseOptions {
@@ -178,10 +179,15 @@ async function checkStubs(options: ReleaseOptions, git: Git): Promise<{ outcome:
   }
   const files = selectFiles((await listFiles(git)) ?? (await walk(options.workspace)), options.stubPaths).sort();
   const matches: StubMatch[] = [];
-  for (const file of files) {
-    const content = await readFile(join(options.workspace, file)).catch(() => undefined);
-    if (!content || isBinary(content)) continue;
-    matches.push(...findStubsInText(file, content.toString('utf8'), options.stubPatterns));
+  const sandbox = new RegexSandbox();
+  try {
+    for (const file of files) {
+      const content = await readFile(join(options.workspace, file)).catch(() => undefined);
+      if (!content || isBinary(content)) continue;
+      matches.push(...(await findStubsSafely(file, content.toString('utf8'), options.stubPatterns, sandbox)));
+    }
+  } finally {
+    sandbox.close();
   }
   const reasons = matches.slice(0, MAX_STUB_REASONS).map((m) => `stub marker '${m.pattern}' at ${m.file}:${m.line}: ${m.text}`);
   if (matches.length > MAX_STUB_REASONS) reasons.push(`… and ${matches.length - MAX_STUB_REASONS} more stub markers (listed in the job summary)`);

@@ -27,9 +27,9 @@ describe('readAwsInputs: role-to-assume, aws-region, role-session-name', () => {
   ])('accepts %s in %s', (role, region) => expect(readAwsInputs(inputs({ 'role-to-assume': role, 'aws-region': region }))?.roleArn).toBe(role));
 
   test.each<[Record<string, string>, string]>([
-    [{ 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' is required to reach AWS"],
-    [{ 'role-to-assume': ROLE }, "Input 'aws-region' is required to reach AWS"],
-    [{ 'role-session-name': 'x1' }, "Input 'role-to-assume' is required to reach AWS"],
+    [{ 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' is required to reach AWS (aws-region is set)"],
+    [{ 'role-to-assume': ROLE }, "Input 'aws-region' is required to reach AWS (role-to-assume is set)"],
+    [{ 'role-session-name': 'x1' }, "Input 'role-to-assume' is required to reach AWS (role-session-name is set)"],
     [{ 'role-to-assume': 'deploy', 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy"],
     [{ 'role-to-assume': 'arn:aws:iam::123456789012:user/bob', 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' must be an IAM role ARN"],
     [{ 'role-to-assume': 'arn:aws:iam::1234567890:role/x', 'aws-region': 'eu-west-1' }, "Input 'role-to-assume' must be an IAM role ARN"],

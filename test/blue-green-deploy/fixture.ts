@@ -1,5 +1,5 @@
 /** A local cluster (the Kubernetes emulator), a workspace with the app's manifests, and helpers to deploy. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,7 +118,11 @@ export async function startStage(options: KubeEmulatorOptions = {}, app: AppOpti
     },
     service: () => kube.store.get('v1', 'Service', 'default', 'web')!,
     deployment: (name) => kube.store.get('apps/v1', 'Deployment', 'default', name),
-    stop: () => kube.stop(),
+    // The workspace holds the kubeconfig, with a bearer token in strict mode: nothing stays in /tmp.
+    stop: async () => {
+      await kube.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    },
   };
 }
 

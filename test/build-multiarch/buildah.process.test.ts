@@ -5,6 +5,7 @@
  * from a token service in front of it.
  */
 import { jest } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
 import { runStep, type EventFixture } from '../harness.js';
 import { findLeaks } from '../../runner/index.js';
 import { startRegistry, type Registry } from '../servers/registry/registry.js';
@@ -76,6 +77,9 @@ test('push to main: a real two-platform image lands in the registry and verify r
   expect(r.summary).toMatch(/Verification \| .*sunday\/app:main: linux\/amd64, linux\/arm64/);
   expect(r.masks).toEqual(expect.arrayContaining([PASSWORD, BUILD_SECRET]));
   expectNoLeak(r, PASSWORD, BUILD_SECRET);
+  // The login went to an auth file of the step's own, deleted with it: the user's file never holds it.
+  const userAuth = sandbox.buildahEnv.REGISTRY_AUTH_FILE;
+  expect(existsSync(userAuth) ? readFileSync(userAuth, 'utf8') : '').not.toContain(Buffer.from(`alice:${PASSWORD}`).toString('base64'));
 });
 
 test('verify fails when the registry ends up with a list that lacks a platform', async () => {

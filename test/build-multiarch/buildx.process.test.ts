@@ -157,6 +157,9 @@ test('login, build args, target, labels, secrets and attestations; nothing secre
     ['login', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '--username', 'sunday-bot', '--password-stdin'],
   ]);
   expect(logins.map((c) => c.stdin)).toEqual([PASSWORD, PASSWORD]);
+  // Credentials do not outlive the step: docker logs out of each registry after the build.
+  expect(docker.calls().map((c) => c.argv[0]).slice(-2)).toEqual(['logout', 'logout']);
+  expect(docker.calls().filter((c) => c.argv[0] === 'logout').map((c) => c.argv[1])).toEqual(['ghcr.io', '123456789012.dkr.ecr.eu-west-1.amazonaws.com']);
   const build = docker.calls().find((c) => c.argv[1] === 'build')!;
   const argv = build.argv.slice(2);
   expect(flagValues(argv, '--build-arg')).toEqual(['NODE_VERSION=24', 'EMPTY=']);
@@ -175,6 +178,38 @@ test('login, build args, target, labels, secrets and attestations; nothing secre
   expect(findLeaks(r.stdout + r.stderr, [PASSWORD, SECRET])).toEqual([]);
   expect(r.log).not.toContain(PASSWORD);
   expect(r.log).not.toContain(SECRET);
+});
+
+test('a failed build still logs out of every registry it logged in to', async () => {
+  docker = recordingDocker(sandbox.dir, { buildFails: true });
+  const r = await step('push-main', { 'registry-username': 'sunday-bot', 'registry-password': PASSWORD });
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual([expect.stringContaining('did not complete successfully')]);
+  expect(docker.calls().map((c) => c.argv[0])).toEqual(['version', 'buildx', 'login', 'buildx', 'logout']);
+  expect(docker.calls().at(-1)!.argv).toEqual(['logout', IMAGE.split('/')[0]]);
+});
+
+test('a cancelled job (SIGTERM during the build) still logs out of the registry', async () => {
+  docker = recordingDocker(sandbox.dir, { buildHangs: true });
+  let step: { kill(signal?: NodeJS.Signals): boolean } | undefined;
+  let sent = false;
+  const r = await runStep('build-multiarch', {
+    eventFixture: 'push-main',
+    workspace: sandbox.workspace,
+    path: [docker.binDir],
+    inputs: { image: IMAGE, verify: 'false', 'registry-username': 'sunday-bot', 'registry-password': PASSWORD },
+    onSpawn: (child) => (step = child),
+    // The build command is logged just before it starts: cancel then, as GitHub does.
+    onOutput: (chunk) => {
+      if (!sent && chunk.includes('docker buildx build')) sent = Boolean(step?.kill('SIGTERM'));
+    },
+    timeoutMs: 30_000,
+  });
+  expect([r.timedOut, r.exitCode]).toEqual([false, 143]);
+  // The build may be stopped before the stand-in records it; the logout comes last either way.
+  const calls = docker.calls().map((c) => c.argv.slice(0, 2).join(' '));
+  expect(calls.slice(0, 3)).toEqual(['version --format', 'buildx version', 'login 123456789012.dkr.ecr.eu-west-1.amazonaws.com']);
+  expect(calls.at(-1)).toBe('logout 123456789012.dkr.ecr.eu-west-1.amazonaws.com');
 });
 
 test('a registry 503 during the push: buildx build is run again, and succeeds', async () => {

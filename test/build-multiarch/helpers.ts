@@ -55,6 +55,10 @@ export interface RecordingDockerOptions {
   buildx?: boolean;
   /** The first N `buildx build --push` runs fail as BuildKit does on a registry 503. */
   pushFailures?: number;
+  /** Every `buildx build` fails as a failing Dockerfile step does (not retried). */
+  buildFails?: boolean;
+  /** Every `buildx build` runs until it is killed (a long build, to cancel). */
+  buildHangs?: boolean;
   /** What `docker buildx inspect` reports (default: a docker-container builder with amd64 and arm64). */
   driver?: string;
   builderPlatforms?: string[];
@@ -94,6 +98,9 @@ if (argv[0] === 'login') out('Login Succeeded');
 if (argv[0] === 'buildx' && argv[1] === 'inspect') out(${JSON.stringify(inspectOutput(options))});
 if (argv[0] === 'buildx' && argv[1] === 'create') out('sunday-multiarch');
 if (argv[0] === 'run' && argv.includes('--install')) out('installing: ' + argv[argv.indexOf('--install') + 1] + ' OK');
+if (argv[0] === 'logout') out('Removing login credentials for ' + argv[1]);
+${options.buildHangs ? "if (argv[0] === 'buildx' && argv[1] === 'build') { setInterval(() => undefined, 1000); return; }" : ''}
+${options.buildFails ? "if (argv[0] === 'buildx' && argv[1] === 'build') out('#5 [2/2] RUN false\\nERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 1', 1);" : ''}
 if (argv[0] === 'buildx' && argv[1] === 'build') {
   const failures = Number(fs.readFileSync(${JSON.stringify(state)}, 'utf8'));
   if (argv.includes('--push') && failures > 0) {

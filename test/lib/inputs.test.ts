@@ -51,6 +51,26 @@ describe('input readers', () => {
     expect(() => readDuration('timeout', 1, env({ timeout: value }))).toThrow("Input 'timeout' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'");
   });
 
+  test.each(['600h', '99999999h', '2147484s', '9'.repeat(400), '596h31m24s'])('duration %p beyond the timer limit is one clear input error', (value) => {
+    expect(() => readDuration('rollout-timeout', 1, env({ 'rollout-timeout': value }))).toThrow(
+      new InputError('rollout-timeout', 'must be a duration of at most 596h31m23.647s'),
+    );
+  });
+
+  test('the longest duration a timer can wait is accepted; an input may lower the bound', () => {
+    expect(parseDuration('deadline', '596h31m23.647s')).toBe(2 ** 31 - 1);
+    expect(parseDuration('deadline', '596h')).toBe(596 * 3_600_000);
+    expect(() => readDuration('timeout', 1, env({ timeout: '2h' }), 3_600_000)).toThrow("Input 'timeout' must be a duration of at most 1h");
+  });
+
+  test('over-long values are one input error naming the input; documents may be longer', () => {
+    const long = 'x'.repeat(100 * 1024);
+    expect(() => readLines('stub-paths', env({ 'stub-paths': long }))).toThrow(new InputError('stub-paths', 'is too long: at most 16384 characters'));
+    expect(() => readRequired('app', env({ app: long }))).toThrow("Input 'app' is too long: at most 16384 characters");
+    expect(readRequired('payload', env({ payload: long }))).toHaveLength(long.length);
+    expect(() => readRequired('payload', env({ payload: 'y'.repeat(1024 * 1024 + 1) }))).toThrow("Input 'payload' is too long: at most 1048576 characters");
+  });
+
   test('lists split on commas and newlines; lines keep commas', () => {
     expect(readList('platforms', env({ platforms: 'linux/amd64, linux/arm64\nlinux/arm/v7,' }))).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
     expect(readLines('paths', env({ paths: 'src/{a,b}/**\n\n  docs/** ' }))).toEqual(['src/{a,b}/**', 'docs/**']);

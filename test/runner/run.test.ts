@@ -1,4 +1,5 @@
 /** The runner end to end, on a fixture action that reports what it received. */
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAction } from '../../runner/index.js';
 import { loadEvent, repoRoot } from '../harness.js';
@@ -46,6 +47,18 @@ describe('runAction', () => {
     expect(r.log).toContain('token is ***');
     expect(r.log).not.toContain('ghs_fixture_token_123');
     expect(r.annotations).toEqual([{ level: 'warning', message: 'careful\nnow', properties: { title: 'Heads up' } }]);
+  });
+
+  test('leaves no folder behind: the step folder it made (RUNNER_TEMP, workspace) is removed; kept only when asked', async () => {
+    const removed = await runAction({ actionDir, githubToken: 'ghs_unused_token' });
+    expect(removed.exitCode).toBe(0);
+    expect(removed.dir).toMatch(/sunday-step-/);
+    expect(existsSync(removed.dir)).toBe(false);
+    const failed = await runAction({ actionDir, inputs: { greeting: 'fail' }, githubToken: 'ghs_unused_token' });
+    expect(existsSync(failed.dir)).toBe(false);
+    const kept = await runAction({ actionDir, githubToken: 'ghs_unused_token', keepFiles: true });
+    expect(existsSync(join(kept.dir, 'step_summary.md'))).toBe(true);
+    rmSync(kept.dir, { recursive: true, force: true });
   });
 
   test('returns the exit code and error lines of a failing step', async () => {

@@ -107,3 +107,28 @@ describe('Web API URL', () => {
     await expect(tokenInputs({ SLACK_API_URL: 'slack.internal' })).rejects.toThrow("Input 'api-url' is not given and the SLACK_API_URL environment variable is not an absolute http or https URL: 'slack.internal'");
   });
 });
+
+describe('placeholders never read secrets', () => {
+  const env = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-secretvalue', INPUT_TOKEN: 'xoxb-1111-2222-secretvalue', NOTE: 'xoxb-1111-2222-secretvalue', PLAIN: 'ok', GITHUB_TOKEN: 'ghs_abcdefgh12345678' };
+  test.each([
+    ['{{ env.SLACK_BOT_TOKEN }}', 'env.SLACK_BOT_TOKEN'],
+    ['{{ inputs.token }}', 'inputs.token'],
+    ['{{ inputs.webhook-url }}', 'inputs.webhook-url'],
+    ['{{ env.AWS_SECRET_ACCESS_KEY }}', 'env.AWS_SECRET_ACCESS_KEY'],
+    ['{{ env.db_password }}', 'env.db_password'],
+    ['{{ env.DEPLOY_KEY }}', 'env.DEPLOY_KEY'],
+    ['{{ env.TEAMS_WEBHOOK }}', 'env.TEAMS_WEBHOOK'],
+    ['{{ env.GCP_CREDENTIALS }}', 'env.GCP_CREDENTIALS'],
+    ['{{ github.token }}', 'github.token'],
+  ])('%p is refused by name, whether set or not', (text, placeholder) => {
+    expect(() => substitutePlaceholders({ text }, env)).toThrow(
+      `Input 'payload' uses {{ ${placeholder} }}, a secret: templates never read secrets (secret inputs, and variables whose names hold TOKEN, SECRET, PASSWORD, KEY, WEBHOOK or CREDENTIAL)`,
+    );
+  });
+
+  test('a variable holding a known secret under another name is refused too; plain ones pass', () => {
+    expect(() => substitutePlaceholders({ text: '{{ env.NOTE }}' }, env)).toThrow("Input 'payload' uses {{ env.NOTE }}, whose value holds a secret");
+    expect(() => substitutePlaceholders({ text: '{{ env.NOTE }}' }, { NOTE: 'masked-elsewhere-123' }, ['masked-elsewhere-123'])).toThrow('whose value holds a secret');
+    expect(substitutePlaceholders({ text: '{{ env.PLAIN }}' }, env)).toEqual({ text: 'ok' });
+  });
+});

@@ -148,3 +148,21 @@ test.each([
   expect(r.stderr).toBe('');
   expect(r.stdout).not.toContain('secretpart');
 });
+
+describe('secrets never reach the channel or the summary', () => {
+  test.each([
+    [{ payload: '{"text": "token {{ env.SLACK_BOT_TOKEN }}"}' }, "Input 'payload' uses {{ env.SLACK_BOT_TOKEN }}, a secret"],
+    [{ payload: '{"text": "token {{ inputs.token }}"}' }, "Input 'payload' uses {{ inputs.token }}, a secret"],
+    [{ message: 'leak: @TOKEN@' }, "Input 'message' holds a secret (the Slack token or webhook URL, or the value of a variable named like a secret); it would be posted to the channel"],
+    [{ fields: 'Token: @TOKEN@' }, "Input 'fields' holds a secret"],
+  ])('%j is one input error; nothing is posted', async (inputs, message) => {
+    const before = slack.requests.length;
+    const given = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.replace('@TOKEN@', slack.token)]));
+    const r = await runStep('slack-notify', { env: { SLACK_BOT_TOKEN: slack.token }, inputs: { channel: 'deploys', 'api-url': slack.apiUrl, ...given } });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toContain(message);
+    expect(slack.requests.length).toBe(before);
+    expect(r.stdout + r.summary).not.toContain(slack.token);
+  });
+});

@@ -121,3 +121,30 @@ test.each([
   expect(r.stdout.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toBe('');
 });
+
+test('URL credentials, query tokens and secret check headers never reach the log, outputs or summary', async () => {
+  const password = 'url-Pa55word-9f3c';
+  const token = 'qtok-7d1e5b2a9c';
+  const apiKey = 'key-0a1b2c3d4e';
+  const url = `${target.url.replace('http://', `http://deploy:${password}@`)}/status/502?token=${token}&page=2`;
+  const checks = `- name: with a key\n  url: ${target.url}/echo\n  headers: { X-Api-Key: ${apiKey} }\n  expect-body: never-there`;
+  const r = await runStep('smoke-test', { inputs: { ...fast, attempts: '1', url, checks } });
+  expect(r.exitCode).toBe(1);
+  const shown = [r.log, r.stderr, r.summary, JSON.stringify(r.outputs), ...r.errors].join('\n');
+  for (const secret of [password, token, apiKey]) expect(shown).not.toContain(secret);
+  expect(findLeaks(r.stdout, [password, token, apiKey])).toEqual([]);
+  const results = JSON.parse(r.outputs.results);
+  expect(results[0].url).toBe(`${target.url.replace('http://', 'http://deploy:***@')}/status/502?token=***&page=2`);
+  expect(r.summary).toContain('deploy:***@');
+  expect(r.masks).toEqual(expect.arrayContaining([password, token, apiKey]));
+});
+
+test('an expect-body regex that backtracks without end fails its check at the time limit; the step ends on time', async () => {
+  const checks = `- name: hostile\n  url: ${target.url}/echo\n  method: POST\n  body: ${'a'.repeat(40)}!\n  expect-body: /(a+)+$/`;
+  const started = performance.now();
+  const r = await runStep('smoke-test', { inputs: { ...fast, attempts: '1', checks }, timeoutMs: 20_000 });
+  expect(r.timedOut).toBe(false);
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual(['1 of 1 smoke checks failed: hostile (expect-body /(a+)+$/ took longer than 2000 ms on the body: it backtracks without end (as /(a+)+$/ does))']);
+  expect(performance.now() - started).toBeLessThan(10_000);
+});

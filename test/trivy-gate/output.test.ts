@@ -28,7 +28,7 @@ describe('inputs', () => {
       sarif: undefined,
       failOnError: true,
     });
-    expect(readInputs({ ...DEFAULTS, INPUT_IMAGE: 'ghcr.io/sunday/app@sha256:abc', INPUT_SEVERITY: 'critical, medium' }).policy.severities).toEqual(['CRITICAL', 'MEDIUM']);
+    expect(readInputs({ ...DEFAULTS, INPUT_IMAGE: `ghcr.io/sunday/app@sha256:${'ab'.repeat(32)}`, INPUT_SEVERITY: 'critical, medium' }).policy.severities).toEqual(['CRITICAL', 'MEDIUM']);
   });
 
   test.each([

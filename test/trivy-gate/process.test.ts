@@ -7,7 +7,7 @@
  * test/fixtures/trivy as its output — standing in for Trivy, not for the gate.
  */
 import '@microsoft/jest-sarif';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,27 @@ describe('report mode', () => {
     expect(sarif).toBeValidSarifLog();
     expect(sarif.runs[0].results).toHaveLength(17);
     expect(sarif.runs[0].results.filter((x: { level: string }) => x.level === 'error').map((x: { ruleId: string }) => x.ruleId)).toEqual(['KSV-0118']);
+  });
+
+  test('sarif is written only inside the workspace or RUNNER_TEMP; anywhere else is an input error and nothing is written', async () => {
+    // Every target lies in a sandbox of this test, never a real system file: run against a bundle
+    // without the rule, this test must fail without harming the machine.
+    const sandbox = workspace({ 'etc/passwd': 'canary\n' });
+    const ws = join(sandbox, 'home', 'runner', 'work', 'app');
+    mkdirSync(ws, { recursive: true });
+    copyFileSync(join(fixtures, 'npm.json'), join(ws, 'r.json'));
+    const outside = [join('..', '..', '..', '..', 'etc', 'passwd'), join('..', 'escape', 'made.sarif'), join(sandbox, 'abs', 'made.sarif')];
+    for (const sarif of outside) {
+      const r = await runStep('trivy-gate', { inputs: { report: 'r.json', sarif }, workspace: ws });
+      expect([r.exitCode, r.errors]).toEqual([1, [`Input 'sarif' must name a file inside the workspace or RUNNER_TEMP (${sarif} is outside both)`]]);
+    }
+    expect(readFileSync(join(sandbox, 'etc', 'passwd'), 'utf8')).toBe('canary\n');
+    expect([existsSync(join(ws, '..', 'escape')), existsSync(join(sandbox, 'abs'))]).toEqual([false, false]);
+    const stepDir = workspace();
+    const inTemp = join(stepDir, 'runner-temp', 'scan', 'trivy.sarif');
+    const r = await runStep('trivy-gate', { inputs: { report: 'r.json', sarif: inTemp }, workspace: ws, tempDir: stepDir });
+    expect(r.outputs.sarif).toBe(inTemp);
+    expect(JSON.parse(readFileSync(inTemp, 'utf8')).version).toBe('2.1.0');
   });
 
   test('an ignore-file that does not parse names the input', async () => {

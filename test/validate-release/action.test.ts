@@ -242,3 +242,16 @@ describe('GitHub and token problems', () => {
     expect(r.errors).toEqual(["Tag 'release-2026.11' is not 'v' followed by a semantic version such as v1.2.3 or v1.2.3-rc.1 (see tag-prefix)"]);
   });
 });
+
+test('a stub pattern that backtracks without end is stopped at its time limit: one error naming the input', async () => {
+  const { dir } = readyRepo();
+  writeFiles(dir, { 'src/data.txt': `${'a'.repeat(40)}!\n` });
+  const started = performance.now();
+  const r = await runStep('validate-release', { workspace: dir, eventFixture: 'push-tag-v1.2.3', githubToken: TOKEN, inputs: { 'stub-patterns': 'Coming Soon\n/(a+)+$/' }, timeoutMs: 20_000 });
+  expect(r.timedOut).toBe(false);
+  expect(r.exitCode).toBe(1);
+  expect(r.errors).toEqual([
+    "Input 'stub-patterns' holds /(a+)+$/, which took longer than 2000 ms on src/data.txt: it backtracks without end (as /(a+)+$/ does); write it without nested repetition",
+  ]);
+  expect(performance.now() - started).toBeLessThan(10_000);
+});

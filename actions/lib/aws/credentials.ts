@@ -11,6 +11,7 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts
 import type { Env } from '../inputs.js';
 import { awsRequestHandler } from './endpoint.js';
 import { decodeTrustClaims, describeClaims } from './claims.js';
+import { fetchIdToken } from './id-token.js';
 import { parseRegion, parseRoleArn, parseSessionName, defaultSessionName, requireIdTokenPermission } from './inputs.js';
 import { RetriesExhausted, classifyStsError, errorCode, httpStatus, withStsRetries, MAX_ATTEMPTS } from './retry.js';
 
@@ -76,9 +77,19 @@ class IdTokenError extends Error {
   override name = 'IdTokenError';
 }
 
+/**
+ * Every AWS client's HTTP timeouts: an endpoint that accepts and never answers fails the request
+ * (and the SDK's retry or ours decides) instead of holding the step until the job's timeout.
+ * Without `throwOnRequestTimeout` this SDK only logs a warning when requestTimeout passes and
+ * keeps waiting (seen here with @smithy/node-http-handler against a silent socket).
+ */
+export const AWS_REQUEST_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true };
+
+export type AwsRequestTimeouts = typeof AWS_REQUEST_TIMEOUTS;
+
 /** The STS client: one attempt per send, so our loop alone decides about retries. */
 export function createStsClient(region: string): STSClient {
-  return new STSClient({ region, maxAttempts: 1, requestHandler: awsRequestHandler('sts', region, { connectionTimeout: 5_000, requestTimeout: 15_000 }) });
+  return new STSClient({ region, maxAttempts: 1, requestHandler: awsRequestHandler('sts', region, AWS_REQUEST_TIMEOUTS) });
 }
 
 function checkDuration(seconds: number): number {
@@ -99,7 +110,7 @@ export async function assumeRoleWithOidc(options: AssumeRoleOptions, deps: AwsDe
 
   const setSecret = deps.setSecret ?? core.setSecret;
   const info = deps.info ?? core.info;
-  const getIdToken = deps.getIdToken ?? core.getIDToken;
+  const getIdToken = deps.getIdToken ?? ((audience: string) => fetchIdToken(audience, env));
   const sts = deps.stsClient ?? createStsClient(region);
 
   let token = '';

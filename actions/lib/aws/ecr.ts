@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core';
 import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import type { AwsCredentials } from './credentials.js';
+import { AWS_REQUEST_TIMEOUTS, type AwsCredentials, type AwsRequestTimeouts } from './credentials.js';
 import { awsRequestHandler } from './endpoint.js';
 
 export interface EcrLogin {
@@ -25,13 +25,15 @@ export interface EcrLoginOptions {
 }
 
 export interface EcrDeps {
+  /** HTTP timeouts of the client made here (default AWS_REQUEST_TIMEOUTS). */
+  requestTimeouts?: AwsRequestTimeouts;
   setSecret?: (value: string) => void;
   client?: Pick<ECRClient, 'send'>;
 }
 
 export async function getEcrLogin({ region, credentials }: EcrLoginOptions, deps: EcrDeps = {}): Promise<EcrLogin> {
   const setSecret = deps.setSecret ?? core.setSecret;
-  const client = deps.client ?? new ECRClient({ region, credentials, requestHandler: awsRequestHandler('ecr', region) });
+  const client = deps.client ?? new ECRClient({ region, credentials, requestHandler: awsRequestHandler('ecr', region, deps.requestTimeouts ?? AWS_REQUEST_TIMEOUTS) });
   const response = await client.send(new GetAuthorizationTokenCommand({}));
   const data = response.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new Error(`ECR answered GetAuthorizationToken in ${region} without a token`);

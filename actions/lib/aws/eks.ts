@@ -10,7 +10,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Env } from '../inputs.js';
-import type { AwsCredentials } from './credentials.js';
+import { AWS_REQUEST_TIMEOUTS, type AwsCredentials, type AwsRequestTimeouts } from './credentials.js';
 import { awsEndpoint, awsRequestHandler } from './endpoint.js';
 import { CLUSTER_ID_HEADER, EKS_TOKEN_EXPIRES_SECONDS, encodeEksToken } from './eks-token.js';
 
@@ -34,6 +34,8 @@ export interface EksOptions {
 }
 
 export interface EksDeps {
+  /** HTTP timeouts of the client made here (default AWS_REQUEST_TIMEOUTS). */
+  requestTimeouts?: AwsRequestTimeouts;
   client?: Pick<EKSClient, 'send'>;
   setSecret?: (value: string) => void;
   env?: Env;
@@ -41,7 +43,7 @@ export interface EksDeps {
 }
 
 export async function describeEksCluster({ region, credentials, clusterName }: EksOptions, deps: EksDeps = {}): Promise<EksCluster> {
-  const client = deps.client ?? new EKSClient({ region, credentials, requestHandler: awsRequestHandler('eks', region) });
+  const client = deps.client ?? new EKSClient({ region, credentials, requestHandler: awsRequestHandler('eks', region, deps.requestTimeouts ?? AWS_REQUEST_TIMEOUTS) });
   let cluster;
   try {
     ({ cluster } = await client.send(new DescribeClusterCommand({ name: clusterName })));

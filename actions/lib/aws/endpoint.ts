@@ -18,13 +18,15 @@ export function awsEndpoint(service: AwsService, region: string, env: Env = proc
 export interface RequestHandlerOptions extends Partial<NodeAgents> {
   connectionTimeout?: number;
   requestTimeout?: number;
+  /** Without it this SDK only warns when requestTimeout passes, and goes on waiting. */
+  throwOnRequestTimeout?: boolean;
 }
 
 /** A client's `requestHandler` options: the given timeouts, and the proxy's agents when one applies. */
 export function awsRequestHandler(
   service: AwsService,
   region: string,
-  timeouts: Pick<RequestHandlerOptions, 'connectionTimeout' | 'requestTimeout'> = {},
+  timeouts: Pick<RequestHandlerOptions, 'connectionTimeout' | 'requestTimeout' | 'throwOnRequestTimeout'> = {},
   env: Env = process.env,
 ): RequestHandlerOptions {
   return { ...timeouts, ...nodeAgentsFor(awsEndpoint(service, region, env).href, env) };

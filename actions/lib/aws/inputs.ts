@@ -57,7 +57,9 @@ export function readAwsInputs(env: Env = process.env, options: ReadAwsOptions = 
   const region = readString('aws-region', env);
   const session = readString('role-session-name', env);
   if (!role && !region && !session && !options.required) return undefined;
-  const why = options.reason ? ` ${options.reason}` : ' to reach AWS';
+  // Name what was given, so the error names the input the user set as well as the one missing.
+  const given = [role && 'role-to-assume', region && 'aws-region', session && 'role-session-name'].filter(Boolean).join(' and ');
+  const why = options.reason ? ` ${options.reason}` : ` to reach AWS (${given} ${given.includes(' and ') ? 'are' : 'is'} set)`;
   if (!role) throw new InputError('role-to-assume', `is required${why}`);
   if (!region) throw new InputError('aws-region', `is required${why}`);
   return {

@@ -7,10 +7,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readAwsInputs, type AwsInputs } from '../aws/inputs.js';
 import { parseChecks, type Check } from '../check-spec.js';
+import { isImageReference } from '../image-ref.js';
+import { checkPathText } from '../paths.js';
 import { InputError, parseDocument, parseInteger, readChoice, readDuration, readLines, readString, readUrl, type Env } from '../inputs.js';
 
 export const MODES = ['deploy', 'promote', 'deploy-and-promote', 'rollback', 'abort'] as const;
 export type Mode = (typeof MODES)[number];
+
+/** EKS's rule for a cluster name. */
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or an app's base name. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -69,7 +74,8 @@ function readKubeconfig(env: Env, cwd: string): ClusterAccess {
   const path = candidates.find((candidate) => existsSync(candidate));
   if (!path) {
     // Name the path only when it plainly is one: a mistyped kubeconfig content may hold a token.
-    const shown = value.length <= 200 && /^[\w./~@+-]+$/.test(value) ? `: ${value}` : '';
+    // Name the path only when it plainly is a kubeconfig file's: a token given here must never be echoed.
+    const shown = value.length <= 200 && /^[\w./~@+-]+$/.test(value) && /(^|\/)(config|kubeconfig)$|\.(ya?ml|json|conf|kubeconfig)$/i.test(value) ? `: ${value}` : ' (the value is not shown: it may be a secret)';
     throw new InputError('kubeconfig', value ? `names a file that does not exist${shown}` : 'is required: give kubeconfig content or a path, set KUBECONFIG, or use cluster-name with role-to-assume and aws-region for EKS');
   }
   return { kind: 'kubeconfig', kubeconfig: path, source: path };
@@ -99,14 +105,17 @@ export async function readDeployInputs(env: Env = process.env, cwd = process.cwd
   // Room for the `-green` suffix and a ReplicaSet hash within Kubernetes' limits.
   dnsLabel('app', app, 40);
   const namespace = dnsLabel('namespace', readString('namespace', env) || 'default');
-  const manifests = readLines('manifests', env);
+  const manifests = readLines('manifests', env).map((entry) => checkPathText('manifests', entry));
   const image = readString('image', env) || undefined;
   const stages = mode === 'deploy' || mode === 'deploy-and-promote';
   if (stages && manifests.length === 0) throw new InputError('manifests', `is required with mode ${mode}: the app's Deployment and Service`);
-  if (image && /\s/.test(image)) throw new InputError('image', 'must be an image reference such as repo@sha256:… with no spaces');
+  if (image && !isImageReference(image)) throw new InputError('image', 'must be an image reference such as registry/app@sha256:… or registry/app:1.2.3');
 
   const clusterName = readString('cluster-name', env);
-  const aws = readAwsInputs(env, { required: Boolean(clusterName), reason: 'with cluster-name (EKS)' });
+  if (clusterName && !EKS_CLUSTER_NAME.test(clusterName)) {
+    throw new InputError('cluster-name', 'must be an EKS cluster name: 1 to 100 letters, digits, - and _, starting with a letter or digit');
+  }
+  const aws = readAwsInputs(env, clusterName ? { required: true, reason: 'with cluster-name (EKS)' } : {});
   if (aws && !clusterName) throw new InputError('cluster-name', 'is required with role-to-assume and aws-region (EKS)');
   if (clusterName && readString('kubeconfig', env)) throw new InputError('kubeconfig', "and input 'cluster-name' cannot both be given: choose a kubeconfig or EKS");
   const cluster: ClusterAccess = clusterName && aws ? { kind: 'eks', clusterName, aws } : readKubeconfig(env, cwd);
@@ -120,7 +129,7 @@ export async function readDeployInputs(env: Env = process.env, cwd = process.cwd
     app,
     manifests,
     image,
-    container: readString('container', env) || undefined,
+    container: readString('container', env) ? dnsLabel('container', readString('container', env)) : undefined,
     service: dnsLabel('service', readString('service', env) || app),
     previewService: dnsLabel('preview-service', readString('preview-service', env) || `${app}-preview`),
     preDeployJob: readPreDeployJob(env),
