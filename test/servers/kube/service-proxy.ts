@@ -19,6 +19,7 @@ interface Listener {
 export class ServiceProxies {
   /** `ns/name` → service port (number) → listener. */
   private readonly listeners = new Map<string, Map<number, Listener>>();
+  private stopped = false;
 
   constructor(private readonly pickBackend: BackendPicker) {}
 
@@ -34,7 +35,12 @@ export class ServiceProxies {
       }
     }
     for (const { port } of servicePorts) {
-      if (!current.has(port)) current.set(port, await this.listen(namespace, name));
+      if (current.has(port)) continue;
+      const listener = await this.listen(namespace, name);
+      // A concurrent sync, a remove or a stop may have come while it started listening: one
+      // listener per port, none after a stop (a leaked listener kept jest from exiting).
+      if (this.stopped || current.has(port) || this.listeners.get(key) !== current) this.close(listener);
+      else current.set(port, listener);
     }
   }
 
@@ -57,6 +63,7 @@ export class ServiceProxies {
   }
 
   stopAll(): void {
+    this.stopped = true;
     for (const key of this.services()) {
       const [namespace, name] = key.split('/');
       this.remove(namespace, name);
