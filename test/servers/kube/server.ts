@@ -31,7 +31,7 @@ import { applyCreateDefaults } from './defaults.js';
 import { Faults, type FaultHandle, type FaultSpec } from './faults.js';
 import { createHandler, type RecordedRequest } from './http.js';
 import { kubeconfigText } from './kubeconfig.js';
-import { PodRuntime } from './pods.js';
+import { ImageModes, PodRuntime } from './pods.js';
 import { typeOfKind, type ResourceType } from './resources.js';
 import { mapSelectorMatcher } from './selectors.js';
 import { ServiceProxies } from './service-proxy.js';
@@ -121,13 +121,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const useTls = options.tls ?? strict;
   const token = options.token ?? (strict ? randomBytes(24).toString('base64url') : undefined);
   const tokenCheck = options.tokenCheck ?? (strict ? (given: string) => given === token : undefined);
-  const imageModes = new Map<string, ImageMode>(Object.entries(options.faultImages ?? {}));
-  for (const mode of imageModes.values()) if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
-  const modeOf = (image: string): ImageMode => {
-    let found: ImageMode = 'ok';
-    for (const [substring, mode] of imageModes) if (image.includes(substring)) found = mode;
-    return found;
-  };
+  const imageModes = new ImageModes();
+  for (const [substring, mode] of Object.entries(options.faultImages ?? {})) {
+    if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
+    imageModes.set(substring, mode);
+  }
+  const modeOf = (image: string): ImageMode => imageModes.of(image);
 
   const store = new Store(options.watchHistory);
   const api = new Api(store);
@@ -150,7 +149,10 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     roundRobin.set(key, turn + 1);
     return ports[turn % ports.length];
   };
-  const proxies = new ServiceProxies(pickBackend);
+  const proxies = new ServiceProxies((namespace, service) => {
+    const port = pickBackend(namespace, service);
+    return port === undefined ? undefined : { host: '127.0.0.1', port };
+  });
   const loop = new ControlLoop({ store, runtime, proxies, modeOf, pace: options.pace ?? 10, secondMs: options.secondMs ?? 1000, slowStartMs: options.slowMs ?? 300 });
 
   const serviceUrl = async (namespace: string, name: string, port?: number): Promise<string> => {
@@ -229,7 +231,6 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     },
     setImageMode: (imageSubstring, mode) => {
       if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
-      imageModes.delete(imageSubstring);
       imageModes.set(imageSubstring, mode);
       loop.kick();
     },
