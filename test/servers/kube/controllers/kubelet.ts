@@ -31,7 +31,7 @@ function probe(port: number, path: string, timeoutMs: number): Promise<boolean> 
   });
 }
 
-function podConditions(previous: Condition[] | undefined, ready: boolean, completed = false): Condition[] {
+export function podConditions(previous: Condition[] | undefined, ready: boolean, completed = false): Condition[] {
   let conditions = setCondition(previous, { type: 'PodScheduled', status: 'True' });
   conditions = setCondition(conditions, { type: 'Initialized', status: 'True' });
   const reason = completed ? { reason: 'PodCompleted' } : ready ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [app]' };
@@ -40,7 +40,7 @@ function podConditions(previous: Condition[] | undefined, ready: boolean, comple
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- container statuses are JSON
-function containerStatuses(pod: KubeObject, state: Record<string, unknown>, ready: boolean, extra: Record<string, unknown> = {}): any[] {
+export function containerStatuses(pod: KubeObject, state: Record<string, unknown>, ready: boolean, extra: Record<string, unknown> = {}): any[] {
   return (pod.spec?.containers ?? []).map((c: { name: string; image: string }) => ({
     name: c.name,
     image: c.image,
