@@ -30,6 +30,8 @@ export interface WatchEvent {
 export interface KubeClient {
   server: string;
   get<T = KubeObject>(path: string): Promise<T>;
+  /** GET of something that is not JSON (a pod's answer through the API server's proxy); any status. */
+  getText(path: string): Promise<{ status: number; body: string }>;
   /** GET that answers undefined on 404. */
   find<T = KubeObject>(path: string): Promise<T | undefined>;
   create<T = KubeObject>(path: string, body: unknown): Promise<T>;
@@ -109,6 +111,10 @@ export async function createKubeClient(kubeconfig: string, options: { timeoutMs?
   return {
     server,
     get: (path) => expect('GET', path),
+    getText: async (path) => {
+      const response = await call('GET', path);
+      return { status: response.status, body: response.body };
+    },
     find: async (path) => {
       const response = await call('GET', path);
       if (response.status === 404) return undefined;
