@@ -5,7 +5,7 @@
  * lists its pods' addresses, and its Service ports follow those EndpointSlices. Needs root,
  * iproute2 and the built binaries (see test/cluster/README.md).
  */
-import { get } from 'node:http';
+import { httpGet } from '../../kube/helpers.js';
 import type { KubeObject } from '../../servers/kube/types.js';
 import { createPodNetwork, type PodNetwork } from '../network/index.js';
 import { startNodeAgent, type NodeAgent } from './index.js';
@@ -54,17 +54,10 @@ async function never(path: string, query: { fieldSelector?: string; labelSelecto
   expect(seen).toBeUndefined();
 }
 
-function fetchPod(url: string): Promise<{ status: number; body: string; pod: string }> {
-  return new Promise((resolve, reject) => {
-    const request = get(url, { agent: false, timeout: 5000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, pod: String(response.headers['x-pod-name']) }));
-    });
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', reject);
-  });
+/** A GET on a fresh connection: status, body and the answering pod. */
+async function fetchPod(url: string): Promise<{ status: number; body: string; pod: string }> {
+  const answer = await httpGet(url);
+  return { status: answer.status, body: answer.body, pod: String(answer.headers['x-pod-name']) };
 }
 
 const condition = (object: KubeObject, type: string) => (object.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === type)?.status;

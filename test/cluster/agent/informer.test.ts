@@ -27,7 +27,8 @@ async function recordingInformer(path: string) {
   const changes: string[] = [];
   const waiters: { match: (change: string) => boolean; resolve: () => void }[] = [];
   const informer = new Informer(client, { path }, (type: ChangeType, object) => {
-    const change = `${type} ${object.metadata.name}${object.data?.value ? `=${object.data.value}` : ''}`;
+    const value = (object.data as { value?: string } | undefined)?.value;
+    const change = `${type} ${object.metadata.name}${value ? `=${value}` : ''}`;
     changes.push(change);
     for (const waiter of waiters.filter((w) => w.match(change))) {
       waiters.splice(waiters.indexOf(waiter), 1);

@@ -4,24 +4,17 @@
  * once, and a namespace left by a killed run removed at the next start. Needs root and iproute2.
  */
 import { execFile } from 'node:child_process';
-import { get } from 'node:http';
 import { promisify } from 'node:util';
+import { httpGet } from '../../kube/helpers.js';
 import { createPodNetwork, overlaps, usedPrefixes, type PodNetwork } from './index.js';
 import { startPodHost, type PodHost } from '../agent/pod-host-client.js';
 
 const run = promisify(execFile);
 
-function fetchText(url: string): Promise<{ status: number; body: string; pod: string }> {
-  return new Promise((resolve, reject) => {
-    const request = get(url, { agent: false, timeout: 3000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, pod: String(response.headers['x-pod-name']) }));
-    });
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', reject);
-  });
+/** A GET on a fresh connection: status, body and the answering pod. */
+async function fetchText(url: string): Promise<{ status: number; body: string; pod: string }> {
+  const answer = await httpGet(url);
+  return { status: answer.status, body: answer.body, pod: String(answer.headers['x-pod-name']) };
 }
 
 async function namespaces(): Promise<string[]> {
