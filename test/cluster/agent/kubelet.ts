@@ -105,14 +105,15 @@ export class PodWorker {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const wasServing = this.serving;
     this.serving = false;
-    // Not queued behind other steps: serving must end now, even while a start is in flight.
+    // Not queued behind other steps: serving must end now. A start still in flight may bring the
+    // server up after that, so it is stopped once more when the steps have settled (stopping a
+    // pod the host does not run is a no-op).
     void (async () => {
       try {
-        if (wasServing) await this.context.host.stop(this.uid);
+        await this.context.host.stop(this.uid);
         await this.steps;
-        if (this.serving) await this.context.host.stop(this.uid);
+        await this.context.host.stop(this.uid);
         if (this.address) await this.context.network.release(this.address);
         if (deletePod) {
           await this.context.client.delete(podPath(this.pod), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
