@@ -50,7 +50,10 @@ export class PodWorker {
   private container: ContainerStage = { stage: 'creating' };
   private address: string | undefined;
   private serving = false;
+  /** Nothing more runs: the pod finished, or it is being stopped. */
   private stopped = false;
+  private terminating = false;
+  private readonly sleepers = new Set<() => void>();
   private readonly startTime = timestamp();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readiness: Readiness | undefined;
@@ -101,10 +104,14 @@ export class PodWorker {
 
   /** Stops serving at once; with `deletePod`, then deletes the pod with grace 0. */
   terminate(deletePod: boolean): void {
-    if (this.stopped) return;
+    if (this.terminating) return;
+    this.terminating = true;
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    // A step waiting out a delay goes on at once (and finds the pod stopped).
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
     this.serving = false;
     // Not queued behind other steps: serving must end now. A start still in flight may bring the
     // server up after that, so it is stopped once more when the steps have settled (stopping a
@@ -135,7 +142,13 @@ export class PodWorker {
   }
 
   private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => this.later(ms, resolve));
+    return new Promise((resolve) => {
+      this.sleepers.add(resolve);
+      this.later(ms, () => {
+        this.sleepers.delete(resolve);
+        resolve();
+      });
+    });
   }
 
   private later(ms: number, action: () => void): void {
