@@ -49,6 +49,7 @@ function podPath(pod: KubeObject): string {
 export class PodWorker {
   private container: ContainerStage = { stage: 'creating' };
   private address: string | undefined;
+  private addressReleased = false;
   private serving = false;
   /** Nothing more runs: the pod finished, or it is being stopped. */
   private stopped = false;
@@ -121,7 +122,7 @@ export class PodWorker {
         await this.context.host.stop(this.uid);
         await this.steps;
         await this.context.host.stop(this.uid);
-        if (this.address) await this.context.network.release(this.address);
+        await this.releaseAddress();
         if (deletePod) {
           await this.context.client.delete(podPath(this.pod), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
         }
@@ -129,6 +130,12 @@ export class PodWorker {
         this.context.log(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: stopping failed: ${(error as Error).message}`);
       }
     })();
+  }
+
+  private async releaseAddress(): Promise<void> {
+    if (!this.address || this.addressReleased) return;
+    this.addressReleased = true;
+    await this.context.network.release(this.address);
   }
 
   private mode() {
@@ -205,6 +212,8 @@ export class PodWorker {
     if (!outcome) return; // runs on until its mode changes
     this.container = { stage: 'terminated', outcome, startedAt, finishedAt: timestamp() };
     await this.writeStatus();
+    // Its sandbox is gone: the address may serve another pod (the status keeps it, as a kubelet's does).
+    await this.releaseAddress();
   }
 
   private crashLater(): void {
