@@ -14,5 +14,8 @@ export default {
   // Seen once in a full run: every test passed and jest then waited on an open handle for minutes.
   // Tests start servers, daemons and child processes; CI must end when the results are in.
   forceExit: true,
+  // The real Kubernetes tier: one cluster per run, started by the first test that needs it (test/cluster/shared.ts).
+  globalSetup: '<rootDir>/test/cluster/jest-setup.mjs',
+  globalTeardown: '<rootDir>/test/cluster/jest-teardown.mjs',
   reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
 };
