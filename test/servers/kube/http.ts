@@ -330,7 +330,7 @@ function serveWatch(context: HttpContext, request: IncomingMessage, response: Se
   const fromScratch = !requested || requested === '0' || sendInitialEvents;
   // As a real API server: a resourceVersion older than the history gets 200 and an ERROR event with
   // a 410 Expired Status (not a 410 answer), and the client must relist.
-  let backlog: StoreEvent[] = [];
+  let backlog: StoreEvent[];
   try {
     backlog = fromScratch ? [] : store.eventsSince(type, Number(requested));
   } catch (error) {
