@@ -304,7 +304,12 @@ async function proxy(context: HttpContext, request: IncomingMessage, response: S
   const namespace = path.namespace ?? 'default';
   const forwardPath = path.rest + search;
   if (path.type.kind === 'Service') {
-    if (!context.store.get(path.type, namespace, name)) throw errors.notFound(path.type, name);
+    const service = context.store.get(path.type, namespace, name);
+    if (!service) throw errors.notFound(path.type, name);
+    // A port the Service does not have (by name or number): the API server finds no endpoint for it.
+    const port = parts.length >= 2 ? parts[parts.length - 1] : undefined;
+    const ports = (service.spec?.ports ?? []) as { name?: string; port: number }[];
+    if (port && !ports.some((p) => p.name === port || String(p.port) === port)) throw errors.serviceUnavailable(`no endpoints available for service "${path.name}"`);
     const backend = context.pickBackend(namespace, name);
     if (backend === undefined) throw errors.serviceUnavailable(`no endpoints available for service "${name}"`);
     return forwardHttp(request, response, backend, forwardPath);
