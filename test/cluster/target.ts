@@ -14,7 +14,7 @@ import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '
 import type { ImageMode } from '../servers/kube/types.js';
 import type { WireFaultSpec } from './fault-proxy.js';
 import { sharedCluster } from './shared.js';
-import type { AccessEntry } from './webhook-authenticator.js';
+import type { AccessEntry, TokenReviewRecord } from './webhook-authenticator.js';
 
 export type TargetKind = 'emulator' | 'cluster';
 
@@ -35,6 +35,8 @@ export interface KubeTarget {
   requests(): Promise<RecordedRequest[]>;
   /** EKS tokens: the STS to verify them with, and the role → groups mapping. */
   configureAuthenticator(options: { stsHost: string; accessEntries: AccessEntry[] }): Promise<void>;
+  /** The cluster's webhook authenticator's decisions so far (never the tokens). */
+  tokenReviews(): Promise<TokenReviewRecord[]>;
   /** The emulator, when this target is one. */
   emulator?: KubeEmulator;
   /** Stops the emulator; on the cluster, deletes this suite's namespaces. */
@@ -67,6 +69,7 @@ function emulatorTarget(emulator: KubeEmulator): KubeTarget {
     configureAuthenticator: async () => {
       throw new Error('the emulator checks tokens with its tokenCheck option');
     },
+    tokenReviews: async () => [],
     emulator,
     cleanup: () => emulator.stop(),
   };
@@ -132,6 +135,7 @@ async function clusterTarget(): Promise<KubeTarget> {
     setImageMode: async (substring, mode) => void (await control('POST', 'image-modes', { substring, mode })),
     requests: async () => (await control('GET', 'requests')) as RecordedRequest[],
     configureAuthenticator: async (options) => void (await control('POST', 'authenticator', options)),
+    tokenReviews: async () => ((await control('GET', 'authenticator')) as { reviews: TokenReviewRecord[] }).reviews,
     cleanup: async () => {
       for (const name of created) await call('DELETE', `/api/v1/namespaces/${name}`);
       agent.destroy();
