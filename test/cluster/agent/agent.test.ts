@@ -7,8 +7,8 @@
  */
 import { httpGet } from '../../kube/helpers.js';
 import type { KubeObject } from '../../servers/kube/types.js';
-import { createPodNetwork, type PodNetwork } from '../network/index.js';
-import { startNodeAgent, type NodeAgent } from './index.js';
+import type { PodNetwork } from '../network/index.js';
+import type { NodeAgent } from './index.js';
 import { Informer } from './informer.js';
 import { createKubeClient, type KubeClient } from './kube-client.js';
 import { startAgentTestCluster, type AgentTestCluster } from './test-cluster.js';
@@ -20,6 +20,7 @@ let cluster: AgentTestCluster;
 let network: PodNetwork;
 let agent: NodeAgent;
 let client: KubeClient;
+let nodeName: string;
 const logs: string[] = [];
 
 /** Resolves with the first object of the collection (with query) that satisfies `predicate`, watching, never polling. */
@@ -100,29 +101,28 @@ const podsPath = `/api/v1/namespaces/${NAMESPACE}/pods`;
 const slicesPath = `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices`;
 
 beforeAll(async () => {
-  network = await createPodNetwork();
-  cluster = await startAgentTestCluster(network);
+  cluster = await startAgentTestCluster({ 'web:never': 'never-ready' }, (line) => logs.push(line));
+  ({ agent, network } = cluster);
+  nodeName = agent.nodeName;
   client = await createKubeClient(cluster.kubeconfig);
-  agent = await startNodeAgent({ kubeconfig: cluster.kubeconfig, nodeName: 'agent-node', network, faultImages: { 'web:never': 'never-ready' }, log: (line) => logs.push(line) });
   await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
   // The service account controller makes `default` in a new namespace; pods cannot be created before it.
   await waitFor(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts`, {}, 'the default service account', (items) => items.some((sa) => sa.metadata.name === 'default'));
 });
 
 afterAll(async () => {
-  await agent?.stop();
+  if (logs.length) console.log(logs.join('\n'));
   await client?.close();
   await cluster?.stop();
-  await network?.remove();
 });
 
 test('the node registers Ready and renews its Lease in kube-node-lease', async () => {
-  const node = await client.get('/api/v1/nodes/agent-node');
+  const node = await client.get(`/api/v1/nodes/${nodeName}`);
   expect(condition(node, 'Ready')).toBe('True');
   expect(node.status.addresses).toContainEqual({ type: 'InternalIP', address: network.hostAddress });
   expect(node.spec.taints ?? []).toEqual([]);
-  const lease = await client.get('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/agent-node');
-  expect(lease.spec).toMatchObject({ holderIdentity: 'agent-node' });
+  const lease = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${nodeName}`);
+  expect(lease.spec).toMatchObject({ holderIdentity: nodeName });
   expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeLessThan(15_000);
 });
 
@@ -136,7 +136,7 @@ test('a Deployment rolls out and becomes available; its pods serve on their own 
   expect(pods).toHaveLength(2);
   const prefix = network.podCidr.replace('0/24', '');
   for (const pod of pods) {
-    expect(pod.spec.nodeName).toBe('agent-node');
+    expect(pod.spec.nodeName).toBe(nodeName);
     expect(pod.status).toMatchObject({ phase: 'Running', hostIP: network.hostAddress, podIPs: [{ ip: pod.status.podIP }] });
     expect(pod.status.podIP.startsWith(prefix)).toBe(true);
     expect([condition(pod, 'Ready'), condition(pod, 'ContainersReady')]).toEqual(['True', 'True']);
@@ -277,7 +277,7 @@ async function waitForAnswer(url: string, body: string, timeoutMs = 20_000): Pro
     const answer = await fetchPod(url).catch(() => undefined);
     if (answer?.body.trim() === body) return Date.now();
     if (Date.now() > deadline) throw new Error(`no answer ${body} from ${url} within ${timeoutMs} ms (last: ${answer?.body})`);
-    // The next connection is the next chance: each is routed afresh.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Each new connection is routed afresh; a short pause keeps this from hogging a busy machine.
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
