@@ -5,12 +5,14 @@
  * lists its pods' addresses, and its Service ports follow those EndpointSlices. Needs root,
  * iproute2 and the built binaries (see test/cluster/README.md).
  */
+import { jest } from '@jest/globals';
 import { httpGet } from '../../kube/helpers.js';
 import type { KubeObject } from '../../servers/kube/types.js';
 import type { PodNetwork } from '../network/index.js';
 import type { NodeAgent } from './index.js';
 import { Informer } from './informer.js';
 import { createKubeClient, type KubeClient } from './kube-client.js';
+import { kubeTargets } from '../target.js';
 import { startAgentTestCluster, type AgentTestCluster } from './test-cluster.js';
 
 jest.setTimeout(120_000);
@@ -100,173 +102,178 @@ function service(name: string, selector: Record<string, string> | undefined): Ku
 const podsPath = `/api/v1/namespaces/${NAMESPACE}/pods`;
 const slicesPath = `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices`;
 
-beforeAll(async () => {
-  cluster = await startAgentTestCluster({ 'web:never': 'never-ready' }, (line) => logs.push(line));
-  ({ agent, network } = cluster);
-  nodeName = agent.nodeName;
-  client = await createKubeClient(cluster.kubeconfig);
-  await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-  // The service account controller makes `default` in a new namespace; pods cannot be created before it.
-  await waitFor(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts`, {}, 'the default service account', (items) => items.some((sa) => sa.metadata.name === 'default'));
-});
+// The real tier can be left out (SUNDAY_KUBE_TARGETS=emulator), as for the suites on both targets.
+const describeOnCluster = kubeTargets().includes('cluster') ? describe : describe.skip;
 
-afterAll(async () => {
-  if (logs.length) console.log(logs.join('\n'));
-  await client?.close();
-  await cluster?.stop();
-});
-
-test('the node registers Ready and renews its Lease in kube-node-lease', async () => {
-  const node = await client.get(`/api/v1/nodes/${nodeName}`);
-  expect(condition(node, 'Ready')).toBe('True');
-  expect(node.status.addresses).toContainEqual({ type: 'InternalIP', address: network.hostAddress });
-  expect(node.spec.taints ?? []).toEqual([]);
-  const lease = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${nodeName}`);
-  expect(lease.spec).toMatchObject({ holderIdentity: nodeName });
-  expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeLessThan(15_000);
-});
-
-test('a Deployment rolls out and becomes available; its pods serve on their own addresses, through the API server proxy too', async () => {
-  await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('web', 'registry.local/web:v1', { app: 'web' }));
-  await client.create(`/api/v1/namespaces/${NAMESPACE}/services`, service('web', { app: 'web' }));
-  const [rolled] = await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: 'metadata.name=web' }, 'web available', ([d]) => d?.status?.availableReplicas === 2 && condition(d, 'Available') === 'True');
-  expect(rolled.status).toMatchObject({ readyReplicas: 2, updatedReplicas: 2 });
-
-  const pods = (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=app%3Dweb`)).items;
-  expect(pods).toHaveLength(2);
-  const prefix = network.podCidr.replace('0/24', '');
-  for (const pod of pods) {
-    expect(pod.spec.nodeName).toBe(nodeName);
-    expect(pod.status).toMatchObject({ phase: 'Running', hostIP: network.hostAddress, podIPs: [{ ip: pod.status.podIP }] });
-    expect(pod.status.podIP.startsWith(prefix)).toBe(true);
-    expect([condition(pod, 'Ready'), condition(pod, 'ContainersReady')]).toEqual(['True', 'True']);
-    expect(pod.status.containerStatuses[0]).toMatchObject({ name: 'app', ready: true, started: true, restartCount: 0, state: { running: {} } });
-    expect(await fetchPod(`http://${pod.status.podIP}:8080/`)).toEqual({ status: 200, body: 'v1\n', pod: pod.metadata.name });
-  }
-  expect(new Set(pods.map((p) => p.status.podIP)).size).toBe(2);
-
-  // The API server's service proxy reaches a pod by the address in the Service's endpoints.
-  await waitFor(slicesPath, { labelSelector: 'kubernetes.io/service-name=web' }, 'web endpoints', (slices) => slices.flatMap((s) => (s.endpoints as unknown[]) ?? []).length === 2);
-  expect(await client.getText(`/api/v1/namespaces/${NAMESPACE}/services/web:http/proxy/`)).toEqual({ status: 200, body: 'v1\n' });
-
-  const url = await agent.serviceUrl(NAMESPACE, 'web');
-  const answers = await Promise.all([1, 2, 3, 4].map(() => fetchPod(url)));
-  expect(answers.map((a) => a.body)).toEqual(['v1\n', 'v1\n', 'v1\n', 'v1\n']);
-  expect(new Set(answers.map((a) => a.pod)).size).toBe(2);
-});
-
-test('a never-ready image runs but stays unready (its probe fails), and gets ready once healed', async () => {
-  await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('stuck', 'registry.local/web:never', { app: 'stuck' }, 1));
-  const query = { labelSelector: 'app=stuck' };
-  const [pod] = await waitFor(podsPath, query, 'stuck pod running', ([p]) => p?.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.started === true);
-  expect((await fetchPod(`http://${pod.status.podIP}:8080/healthz`)).status).toBe(503);
-  // Three probe periods, each of which would make it ready (failureThreshold 1, successThreshold 1) if the probe passed.
-  await never(podsPath, query, ([p]) => condition(p, 'Ready') === 'True', 3500);
-  const [stuck] = (await client.get<{ items: KubeObject[] }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments?fieldSelector=metadata.name%3Dstuck`)).items;
-  expect(stuck.status.availableReplicas ?? 0).toBe(0);
-
-  agent.setImageMode('web:never', 'ok');
-  await waitFor(podsPath, query, 'stuck pod ready after healing', ([p]) => condition(p, 'Ready') === 'True');
-});
-
-test('a Job runs its pod to Succeeded and completes; a failing image fails its Job', async () => {
-  const job = (name: string, image: string): KubeObject => ({
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: NAMESPACE },
-    spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'task', image }] } } },
-  });
-  agent.setImageMode('migrate:broken', 'unhealthy');
-  await client.create(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, job('migrate', 'registry.local/migrate:v1'));
-  await client.create(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, job('migrate-broken', 'registry.local/migrate:broken'));
-  const jobs = `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`;
-  const [done] = await waitFor(jobs, { fieldSelector: 'metadata.name=migrate' }, 'job complete', ([j]) => condition(j, 'Complete') === 'True');
-  expect(done.status.succeeded).toBe(1);
-  const [failed] = await waitFor(jobs, { fieldSelector: 'metadata.name=migrate-broken' }, 'job failed', ([j]) => condition(j, 'Failed') === 'True');
-  expect(failed.status.failed).toBe(1);
-  const pods = (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=job-name%3Dmigrate`)).items;
-  expect(pods[0].status).toMatchObject({ phase: 'Succeeded' });
-  expect(pods[0].status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
-});
-
-test('deleting a pod stops its server at once and removes it well before its 30 s grace period', async () => {
-  const [victim] = (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=app%3Dweb`)).items;
-  const address = `http://${victim.status.podIP}:8080/`;
-  expect((await fetchPod(address)).status).toBe(200);
-  const started = Date.now();
-  await client.delete(`${podsPath}/${victim.metadata.name}`);
-  await waitFor(podsPath, { fieldSelector: `metadata.name=${victim.metadata.name}` }, 'pod gone', (items) => items.length === 0, 20_000);
-  expect(Date.now() - started).toBeLessThan(20_000);
-  await expect(fetchPod(address)).rejects.toThrow(/ECONNREFUSED|EHOSTUNREACH|timeout/);
-  // The ReplicaSet replaces it, and the Deployment is whole again.
-  await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: 'metadata.name=web' }, 'web whole again', ([d]) => d?.status?.availableReplicas === 2);
-});
-
-describe('Service traffic follows EndpointSlices, not selectors', () => {
+describeOnCluster('the node agent on the real control plane', () => {
   beforeAll(async () => {
-    await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('blue', 'registry.local/app:blue', { app: 'app', color: 'blue' }, 1));
-    await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('green', 'registry.local/app:green', { app: 'app', color: 'green' }, 1));
-    for (const name of ['blue', 'green']) {
-      await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: `metadata.name=${name}` }, `${name} available`, ([d]) => d?.status?.availableReplicas === 1);
+    cluster = await startAgentTestCluster({ 'web:never': 'never-ready' }, (line) => logs.push(line));
+    ({ agent, network } = cluster);
+    nodeName = agent.nodeName;
+    client = await createKubeClient(cluster.kubeconfig);
+    await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+    // The service account controller makes `default` in a new namespace; pods cannot be created before it.
+    await waitFor(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts`, {}, 'the default service account', (items) => items.some((sa) => sa.metadata.name === 'default'));
+  });
+
+  afterAll(async () => {
+    if (logs.length) console.log(logs.join('\n'));
+    await client?.close();
+    await cluster?.stop();
+  });
+
+  test('the node registers Ready and renews its Lease in kube-node-lease', async () => {
+    const node = await client.get(`/api/v1/nodes/${nodeName}`);
+    expect(condition(node, 'Ready')).toBe('True');
+    expect(node.status.addresses).toContainEqual({ type: 'InternalIP', address: network.hostAddress });
+    expect(node.spec.taints ?? []).toEqual([]);
+    const lease = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${nodeName}`);
+    expect(lease.spec).toMatchObject({ holderIdentity: nodeName });
+    expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeLessThan(15_000);
+  });
+
+  test('a Deployment rolls out and becomes available; its pods serve on their own addresses, through the API server proxy too', async () => {
+    await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('web', 'registry.local/web:v1', { app: 'web' }));
+    await client.create(`/api/v1/namespaces/${NAMESPACE}/services`, service('web', { app: 'web' }));
+    const [rolled] = await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: 'metadata.name=web' }, 'web available', ([d]) => d?.status?.availableReplicas === 2 && condition(d, 'Available') === 'True');
+    expect(rolled.status).toMatchObject({ readyReplicas: 2, updatedReplicas: 2 });
+
+    const pods = (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=app%3Dweb`)).items;
+    expect(pods).toHaveLength(2);
+    const prefix = network.podCidr.replace('0/24', '');
+    for (const pod of pods) {
+      expect(pod.spec.nodeName).toBe(nodeName);
+      expect(pod.status).toMatchObject({ phase: 'Running', hostIP: network.hostAddress, podIPs: [{ ip: pod.status.podIP }] });
+      expect(pod.status.podIP.startsWith(prefix)).toBe(true);
+      expect([condition(pod, 'Ready'), condition(pod, 'ContainersReady')]).toEqual(['True', 'True']);
+      expect(pod.status.containerStatuses[0]).toMatchObject({ name: 'app', ready: true, started: true, restartCount: 0, state: { running: {} } });
+      expect(await fetchPod(`http://${pod.status.podIP}:8080/`)).toEqual({ status: 200, body: 'v1\n', pod: pod.metadata.name });
     }
+    expect(new Set(pods.map((p) => p.status.podIP)).size).toBe(2);
+
+    // The API server's service proxy reaches a pod by the address in the Service's endpoints.
+    await waitFor(slicesPath, { labelSelector: 'kubernetes.io/service-name=web' }, 'web endpoints', (slices) => slices.flatMap((s) => (s.endpoints as unknown[]) ?? []).length === 2);
+    expect(await client.getText(`/api/v1/namespaces/${NAMESPACE}/services/web:http/proxy/`)).toEqual({ status: 200, body: 'v1\n' });
+
+    const url = await agent.serviceUrl(NAMESPACE, 'web');
+    const answers = await Promise.all([1, 2, 3, 4].map(() => fetchPod(url)));
+    expect(answers.map((a) => a.body)).toEqual(['v1\n', 'v1\n', 'v1\n', 'v1\n']);
+    expect(new Set(answers.map((a) => a.pod)).size).toBe(2);
   });
 
-  const podOf = async (color: string) => (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=color%3D${color}`)).items[0];
-  const answersOf = async (url: string, count: number) => {
-    const bodies: string[] = [];
-    for (let i = 0; i < count; i++) bodies.push((await fetchPod(url)).body.trim());
-    return bodies;
-  };
+  test('a never-ready image runs but stays unready (its probe fails), and gets ready once healed', async () => {
+    await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('stuck', 'registry.local/web:never', { app: 'stuck' }, 1));
+    const query = { labelSelector: 'app=stuck' };
+    const [pod] = await waitFor(podsPath, query, 'stuck pod running', ([p]) => p?.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.started === true);
+    expect((await fetchPod(`http://${pod.status.podIP}:8080/healthz`)).status).toBe(503);
+    // Three probe periods, each of which would make it ready (failureThreshold 1, successThreshold 1) if the probe passed.
+    await never(podsPath, query, ([p]) => condition(p, 'Ready') === 'True', 3500);
+    const [stuck] = (await client.get<{ items: KubeObject[] }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments?fieldSelector=metadata.name%3Dstuck`)).items;
+    expect(stuck.status.availableReplicas ?? 0).toBe(0);
 
-  test('a Service without a selector routes to the endpoints of a hand-made EndpointSlice, and moves when the slice changes', async () => {
-    const [blue, green] = [await podOf('blue'), await podOf('green')];
-    await client.create(`/api/v1/namespaces/${NAMESPACE}/services`, service('manual', undefined));
-    const slice = {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: 'manual-1', namespace: NAMESPACE, labels: { 'kubernetes.io/service-name': 'manual', 'endpointslice.kubernetes.io/managed-by': 'sunday-tests' } },
-      addressType: 'IPv4',
-      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-      endpoints: [{ addresses: [green.status.podIP], conditions: { ready: true } }],
+    agent.setImageMode('web:never', 'ok');
+    await waitFor(podsPath, query, 'stuck pod ready after healing', ([p]) => condition(p, 'Ready') === 'True');
+  });
+
+  test('a Job runs its pod to Succeeded and completes; a failing image fails its Job', async () => {
+    const job = (name: string, image: string): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: NAMESPACE },
+      spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'task', image }] } } },
+    });
+    agent.setImageMode('migrate:broken', 'unhealthy');
+    await client.create(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, job('migrate', 'registry.local/migrate:v1'));
+    await client.create(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, job('migrate-broken', 'registry.local/migrate:broken'));
+    const jobs = `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`;
+    const [done] = await waitFor(jobs, { fieldSelector: 'metadata.name=migrate' }, 'job complete', ([j]) => condition(j, 'Complete') === 'True');
+    expect(done.status.succeeded).toBe(1);
+    const [failed] = await waitFor(jobs, { fieldSelector: 'metadata.name=migrate-broken' }, 'job failed', ([j]) => condition(j, 'Failed') === 'True');
+    expect(failed.status.failed).toBe(1);
+    const pods = (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=job-name%3Dmigrate`)).items;
+    expect(pods[0].status).toMatchObject({ phase: 'Succeeded' });
+    expect(pods[0].status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  });
+
+  test('deleting a pod stops its server at once and removes it well before its 30 s grace period', async () => {
+    const [victim] = (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=app%3Dweb`)).items;
+    const address = `http://${victim.status.podIP}:8080/`;
+    expect((await fetchPod(address)).status).toBe(200);
+    const started = Date.now();
+    await client.delete(`${podsPath}/${victim.metadata.name}`);
+    await waitFor(podsPath, { fieldSelector: `metadata.name=${victim.metadata.name}` }, 'pod gone', (items) => items.length === 0, 20_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await expect(fetchPod(address)).rejects.toThrow(/ECONNREFUSED|EHOSTUNREACH|timeout/);
+    // The ReplicaSet replaces it, and the Deployment is whole again.
+    await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: 'metadata.name=web' }, 'web whole again', ([d]) => d?.status?.availableReplicas === 2);
+  });
+
+  describe('Service traffic follows EndpointSlices, not selectors', () => {
+    beforeAll(async () => {
+      await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('blue', 'registry.local/app:blue', { app: 'app', color: 'blue' }, 1));
+      await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('green', 'registry.local/app:green', { app: 'app', color: 'green' }, 1));
+      for (const name of ['blue', 'green']) {
+        await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: `metadata.name=${name}` }, `${name} available`, ([d]) => d?.status?.availableReplicas === 1);
+      }
+    });
+
+    const podOf = async (color: string) => (await client.get<{ items: KubeObject[] }>(`${podsPath}?labelSelector=color%3D${color}`)).items[0];
+    const answersOf = async (url: string, count: number) => {
+      const bodies: string[] = [];
+      for (let i = 0; i < count; i++) bodies.push((await fetchPod(url)).body.trim());
+      return bodies;
     };
-    await client.create(slicesPath, slice);
-    const url = await agent.serviceUrl(NAMESPACE, 'manual', 80);
-    // The agent's watch brings the slice a moment later; until then the port refuses (no endpoints).
-    await waitForAnswer(url, 'green');
-    expect(await answersOf(url, 4)).toEqual(['green', 'green', 'green', 'green']);
 
-    await client.patch(`${slicesPath}/manual-1`, { endpoints: [{ addresses: [blue.status.podIP], conditions: { ready: true } }] });
-    await waitForAnswer(url, 'blue');
-    expect(await answersOf(url, 4)).toEqual(['blue', 'blue', 'blue', 'blue']);
+    test('a Service without a selector routes to the endpoints of a hand-made EndpointSlice, and moves when the slice changes', async () => {
+      const [blue, green] = [await podOf('blue'), await podOf('green')];
+      await client.create(`/api/v1/namespaces/${NAMESPACE}/services`, service('manual', undefined));
+      const slice = {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: 'manual-1', namespace: NAMESPACE, labels: { 'kubernetes.io/service-name': 'manual', 'endpointslice.kubernetes.io/managed-by': 'sunday-tests' } },
+        addressType: 'IPv4',
+        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+        endpoints: [{ addresses: [green.status.podIP], conditions: { ready: true } }],
+      };
+      await client.create(slicesPath, slice);
+      const url = await agent.serviceUrl(NAMESPACE, 'manual', 80);
+      // The agent's watch brings the slice a moment later; until then the port refuses (no endpoints).
+      await waitForAnswer(url, 'green');
+      expect(await answersOf(url, 4)).toEqual(['green', 'green', 'green', 'green']);
 
-    // An endpoint marked not ready gets no new connections.
-    await client.patch(`${slicesPath}/manual-1`, { endpoints: [{ addresses: [blue.status.podIP], conditions: { ready: false } }, { addresses: [green.status.podIP], conditions: { ready: true } }] });
-    await waitForAnswer(url, 'green');
-    expect(await answersOf(url, 4)).toEqual(['green', 'green', 'green', 'green']);
-  });
+      await client.patch(`${slicesPath}/manual-1`, { endpoints: [{ addresses: [blue.status.podIP], conditions: { ready: true } }] });
+      await waitForAnswer(url, 'blue');
+      expect(await answersOf(url, 4)).toEqual(['blue', 'blue', 'blue', 'blue']);
 
-  test('after a selector change, traffic moves when the EndpointSlice controller has moved the endpoints', async () => {
-    const [blue, green] = [await podOf('blue'), await podOf('green')];
-    await client.create(`/api/v1/namespaces/${NAMESPACE}/services`, service('switch', { app: 'app', color: 'blue' }));
-    const sliceQuery = { labelSelector: 'kubernetes.io/service-name=switch' };
-    const readyAddresses = (slices: KubeObject[]) =>
-      slices
-        .flatMap((s) => (s.endpoints as { addresses: string[]; conditions?: { ready?: boolean } }[] | null) ?? [])
-        .filter((e) => e.conditions?.ready !== false)
-        .map((e) => e.addresses[0])
-        .sort();
-    await waitFor(slicesPath, sliceQuery, 'slices list blue', (slices) => readyAddresses(slices).join() === blue.status.podIP);
-    const url = await agent.serviceUrl(NAMESPACE, 'switch');
-    await waitForAnswer(url, 'blue');
-    // Green is ready and serving, but not in the slices: it gets nothing.
-    expect(await answersOf(url, 6)).toEqual(Array(6).fill('blue'));
+      // An endpoint marked not ready gets no new connections.
+      await client.patch(`${slicesPath}/manual-1`, { endpoints: [{ addresses: [blue.status.podIP], conditions: { ready: false } }, { addresses: [green.status.podIP], conditions: { ready: true } }] });
+      await waitForAnswer(url, 'green');
+      expect(await answersOf(url, 4)).toEqual(['green', 'green', 'green', 'green']);
+    });
 
-    const switched = Date.now();
-    await client.patch(`/api/v1/namespaces/${NAMESPACE}/services/switch`, { spec: { selector: { app: 'app', color: 'green' } } });
-    await waitFor(slicesPath, sliceQuery, 'slices list green', (slices) => readyAddresses(slices).join() === green.status.podIP);
-    const moved = await waitForAnswer(url, 'green');
-    logs.push(`selector change → first answer from green after ${moved - switched} ms`);
-    expect(await answersOf(url, 6)).toEqual(Array(6).fill('green'));
+    test('after a selector change, traffic moves when the EndpointSlice controller has moved the endpoints', async () => {
+      const [blue, green] = [await podOf('blue'), await podOf('green')];
+      await client.create(`/api/v1/namespaces/${NAMESPACE}/services`, service('switch', { app: 'app', color: 'blue' }));
+      const sliceQuery = { labelSelector: 'kubernetes.io/service-name=switch' };
+      const readyAddresses = (slices: KubeObject[]) =>
+        slices
+          .flatMap((s) => (s.endpoints as { addresses: string[]; conditions?: { ready?: boolean } }[] | null) ?? [])
+          .filter((e) => e.conditions?.ready !== false)
+          .map((e) => e.addresses[0])
+          .sort();
+      await waitFor(slicesPath, sliceQuery, 'slices list blue', (slices) => readyAddresses(slices).join() === blue.status.podIP);
+      const url = await agent.serviceUrl(NAMESPACE, 'switch');
+      await waitForAnswer(url, 'blue');
+      // Green is ready and serving, but not in the slices: it gets nothing.
+      expect(await answersOf(url, 6)).toEqual(Array(6).fill('blue'));
+
+      const switched = Date.now();
+      await client.patch(`/api/v1/namespaces/${NAMESPACE}/services/switch`, { spec: { selector: { app: 'app', color: 'green' } } });
+      await waitFor(slicesPath, sliceQuery, 'slices list green', (slices) => readyAddresses(slices).join() === green.status.podIP);
+      const moved = await waitForAnswer(url, 'green');
+      logs.push(`selector change → first answer from green after ${moved - switched} ms`);
+      expect(await answersOf(url, 6)).toEqual(Array(6).fill('green'));
+    });
   });
 });
 
