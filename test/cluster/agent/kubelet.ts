@@ -253,8 +253,11 @@ export class PodWorker {
       if (this.container.stage === 'running') this.container = { ...this.container, ready: this.currentReady() };
       const status = podStatus(this.pod, this.container, { hostIP: this.context.network.hostAddress, podIP: this.address, startTime: this.startTime });
       if (deepEqual(status, this.lastWritten)) return;
-      // The uid makes the patch fail on a pod of the same name made after this one was deleted.
-      const updated = await this.context.client.patch(`${podPath(this.pod)}/status`, { metadata: { uid: this.uid }, status }, 'strategic');
+      // A JSON merge patch replaces lists whole: a strategic one would merge each condition field
+      // by field and keep a stale `reason` on a condition that turned True. The conditions sent
+      // are the pod's own with ours set (the scheduler's PodScheduled stays). The uid makes the
+      // patch fail on a pod of the same name made after this one was deleted.
+      const updated = await this.context.client.patch(`${podPath(this.pod)}/status`, { metadata: { uid: this.uid }, status }, 'merge');
       this.lastWritten = status;
       this.pod = updated;
     };
