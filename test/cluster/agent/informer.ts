@@ -7,6 +7,7 @@
  * connections are retried with a growing, capped backoff. No polling: nothing happens between
  * events.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../../../actions/lib/retry.js';
 import type { KubeObject } from '../../servers/kube/types.js';
 import { KubeApiError, type KubeClient, type WatchEvent } from './kube-client.js';
@@ -120,7 +121,7 @@ export class Informer {
         failures++;
         this.options.log?.(`watch ${this.options.path}: ${(error as Error).message}; retrying`);
         relist ||= failures > 1;
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, { baseMs: 200, capMs: 5000, jitter: 'equal' })));
+        await sleep(backoffDelay(failures, { baseMs: 200, capMs: 5000, jitter: 'equal' }), undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }
   }

@@ -54,6 +54,7 @@ export class PodWorker {
   /** Nothing more runs: the pod finished, or it is being stopped. */
   private stopped = false;
   private terminating = false;
+  private terminated: Promise<void> = Promise.resolve();
   private readonly sleepers = new Set<() => void>();
   private readonly startTime = timestamp();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -79,7 +80,7 @@ export class PodWorker {
   /** Takes the newest version of the pod; a deletion stops it. */
   update(pod: KubeObject): void {
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp) this.terminate(true);
+    if (pod.metadata.deletionTimestamp) void this.terminate(true);
   }
 
   begin(): void {
@@ -104,8 +105,8 @@ export class PodWorker {
   }
 
   /** Stops serving at once; with `deletePod`, then deletes the pod with grace 0. */
-  terminate(deletePod: boolean): void {
-    if (this.terminating) return;
+  terminate(deletePod: boolean): Promise<void> {
+    if (this.terminating) return this.terminated;
     this.terminating = true;
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -117,7 +118,7 @@ export class PodWorker {
     // Not queued behind other steps: serving must end now. A start still in flight may bring the
     // server up after that, so it is stopped once more when the steps have settled (stopping a
     // pod the host does not run is a no-op).
-    void (async () => {
+    this.terminated = (async () => {
       try {
         await this.context.host.stop(this.uid);
         await this.steps;
@@ -130,6 +131,7 @@ export class PodWorker {
         this.context.log(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: stopping failed: ${(error as Error).message}`);
       }
     })();
+    return this.terminated;
   }
 
   private async releaseAddress(): Promise<void> {
@@ -188,7 +190,9 @@ export class PodWorker {
       await this.context.host.start({ uid: this.uid, name: this.pod.metadata.name!, image: podImage(this.pod), host: this.address, ports: listenPorts(this.pod) });
       if (this.stopped) return;
       this.serving = true;
-      this.container = { stage: 'running', startedAt: timestamp(), ready: false };
+      // A container that crash-looped and now runs keeps its restart count, as on a kubelet.
+      const restarts = this.container.stage === 'crashing' ? this.container.restarts : undefined;
+      this.container = { stage: 'running', startedAt: timestamp(), ready: false, restarts };
       this.startProbing();
     }
     return this.writeStatus();
@@ -276,14 +280,14 @@ export class Kubelet {
     const uid = pod.metadata.uid!;
     let worker = this.workers.get(uid);
     if (type === 'DELETED') {
-      worker?.terminate(false);
+      void worker?.terminate(false);
       this.workers.delete(uid);
       return;
     }
     if (!worker) {
       worker = new PodWorker(this.context, pod);
       this.workers.set(uid, worker);
-      if (pod.metadata.deletionTimestamp) worker.terminate(true);
+      if (pod.metadata.deletionTimestamp) void worker.terminate(true);
       else worker.begin();
       return;
     }
@@ -295,8 +299,10 @@ export class Kubelet {
     for (const worker of this.workers.values()) worker.sync();
   }
 
-  stopAll(): void {
-    for (const worker of this.workers.values()) worker.terminate(false);
+  /** Stops every pod's server (the pods stay in the API, as when a kubelet stops). */
+  async stopAll(): Promise<void> {
+    const workers = [...this.workers.values()];
     this.workers.clear();
+    await Promise.all(workers.map((worker) => worker.terminate(false)));
   }
 }

@@ -113,7 +113,7 @@ export class Readiness {
 /** Where a pod's container is in its life, as the agent tracks it. */
 export type ContainerStage =
   | { stage: 'creating' }
-  | { stage: 'running'; startedAt: string; ready: boolean }
+  | { stage: 'running'; startedAt: string; ready: boolean; restarts?: number }
   | { stage: 'crashing'; restarts: number; lastStartedAt?: string; lastFinishedAt?: string }
   | { stage: 'terminated'; outcome: 'Succeeded' | 'Failed'; startedAt?: string; finishedAt: string };
 
@@ -136,7 +136,12 @@ export function podStatus(pod: KubeObject, container: ContainerStage, addresses:
     case 'creating':
       return { ...base, phase: 'Pending', conditions: podConditions(previous, false), containerStatuses: containerStatuses(pod, { waiting: { reason: 'ContainerCreating' } }, false) };
     case 'running':
-      return { ...base, phase: 'Running', conditions: podConditions(previous, container.ready), containerStatuses: containerStatuses(pod, { running: { startedAt: container.startedAt } }, container.ready) };
+      return {
+        ...base,
+        phase: 'Running',
+        conditions: podConditions(previous, container.ready),
+        containerStatuses: containerStatuses(pod, { running: { startedAt: container.startedAt } }, container.ready, container.restarts ? { restartCount: container.restarts } : {}),
+      };
     case 'crashing': {
       const lastState = { terminated: { exitCode: 1, reason: 'Error', ...(container.lastStartedAt ? { startedAt: container.lastStartedAt } : {}), finishedAt: container.lastFinishedAt ?? timestamp() } };
       const waiting = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off restarting failed container' } };
