@@ -71,7 +71,8 @@ describe.each(kubeTargets())('on the %s', (kind) => {
   });
 
   test('a watch from a resourceVersion the server no longer has: 200, then an ERROR event with a 410 Status', async () => {
-    target.emulator?.store.compact();
+    await kubectl(['create', 'configmap', 'before-compaction']);
+    await target.compact();
     const watched = await kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=1&timeoutSeconds=5`]);
     expect(watched.code).toBe(0);
     expect(JSON.parse(watched.stdout.trim().split('\n')[0])).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });

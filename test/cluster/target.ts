@@ -35,6 +35,8 @@ export interface KubeTarget {
   requests(): Promise<RecordedRequest[]>;
   /** EKS tokens: the STS to verify them with, and the role → groups mapping. */
   configureAuthenticator(options: { stsHost: string; accessEntries: AccessEntry[] }): Promise<void>;
+  /** Forgets the change history: watches from older resourceVersions get an ERROR 410 event (the cluster: of ConfigMaps). */
+  compact(): Promise<void>;
   /** The cluster's webhook authenticator's decisions so far (never the tokens). */
   tokenReviews(): Promise<TokenReviewRecord[]>;
   /** The emulator, when this target is one. */
@@ -70,6 +72,7 @@ function emulatorTarget(emulator: KubeEmulator): KubeTarget {
       throw new Error('the emulator checks tokens with its tokenCheck option');
     },
     tokenReviews: async () => [],
+    compact: async () => emulator.store.compact(),
     emulator,
     cleanup: () => emulator.stop(),
   };
@@ -135,6 +138,7 @@ async function clusterTarget(): Promise<KubeTarget> {
     setImageMode: async (substring, mode) => void (await control('POST', 'image-modes', { substring, mode })),
     requests: async () => (await control('GET', 'requests')) as RecordedRequest[],
     configureAuthenticator: async (options) => void (await control('POST', 'authenticator', options)),
+    compact: async () => void (await control('POST', 'compact')),
     tokenReviews: async () => ((await control('GET', 'authenticator')) as { reviews: TokenReviewRecord[] }).reviews,
     cleanup: async () => {
       for (const name of created) await call('DELETE', `/api/v1/namespaces/${name}`);
