@@ -23,6 +23,7 @@ let network: PodNetwork;
 let agent: NodeAgent;
 let client: KubeClient;
 let nodeName: string;
+let firstRenewTime: string;
 const logs: string[] = [];
 
 /** Resolves with the first object of the collection (with query) that satisfies `predicate`, watching, never polling. */
@@ -130,6 +131,7 @@ describeOnCluster('the node agent on the real control plane', () => {
     const lease = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${nodeName}`);
     expect(lease.spec).toMatchObject({ holderIdentity: nodeName });
     expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeLessThan(15_000);
+    firstRenewTime = lease.spec.renewTime;
   });
 
   test('a Deployment rolls out and becomes available; its pods serve on their own addresses, through the API server proxy too', async () => {
@@ -175,6 +177,23 @@ describeOnCluster('the node agent on the real control plane', () => {
     await waitFor(podsPath, query, 'stuck pod ready after healing', ([p]) => condition(p, 'Ready') === 'True');
   });
 
+  test('a crash-looping image never serves: CrashLoopBackOff with a rising restart count; healed, it runs and keeps the count', async () => {
+    agent.setImageMode('web:crash', 'crash-loop');
+    await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment('crashy', 'registry.local/web:crash', { app: 'crashy' }, 1));
+    const query = { labelSelector: 'app=crashy' };
+    const restarts = (p: KubeObject | undefined) => (p?.status?.containerStatuses?.[0]?.restartCount as number | undefined) ?? 0;
+    const [pod] = await waitFor(podsPath, query, 'restartCount 2', ([p]) => restarts(p) >= 2);
+    expect(pod.status.phase).toBe('Running');
+    expect(pod.status.containerStatuses[0]).toMatchObject({ ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } });
+    expect(condition(pod, 'Ready')).toBe('False');
+    await expect(fetchPod(`http://${pod.status.podIP}:8080/`)).rejects.toThrow(/ECONNREFUSED/);
+
+    agent.setImageMode('web:crash', 'ok');
+    const [healed] = await waitFor(podsPath, query, 'crashy ready', ([p]) => condition(p, 'Ready') === 'True');
+    expect(restarts(healed)).toBeGreaterThanOrEqual(2);
+    expect((await fetchPod(`http://${healed.status.podIP}:8080/`)).body).toBe('crash\n');
+  });
+
   test('a Job runs its pod to Succeeded and completes; a failing image fails its Job', async () => {
     const job = (name: string, image: string): KubeObject => ({
       apiVersion: 'batch/v1',
@@ -206,6 +225,11 @@ describeOnCluster('the node agent on the real control plane', () => {
     await expect(fetchPod(address)).rejects.toThrow(/ECONNREFUSED|EHOSTUNREACH|timeout/);
     // The ReplicaSet replaces it, and the Deployment is whole again.
     await waitFor(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, { fieldSelector: 'metadata.name=web' }, 'web whole again', ([d]) => d?.status?.availableReplicas === 2);
+  });
+
+  test('the Lease has been renewed meanwhile (every 10 s)', async () => {
+    const leases = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
+    await waitFor(leases, { fieldSelector: `metadata.name=${nodeName}` }, 'a lease renewal', ([lease]) => lease !== undefined && lease.spec.renewTime !== firstRenewTime, 15_000);
   });
 
   describe('Service traffic follows EndpointSlices, not selectors', () => {
