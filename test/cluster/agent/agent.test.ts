@@ -108,7 +108,7 @@ const describeOnCluster = kubeTargets().includes('cluster') ? describe : describ
 
 describeOnCluster('the node agent on the real control plane', () => {
   beforeAll(async () => {
-    cluster = await startAgentTestCluster({ 'web:never': 'never-ready' }, (line) => logs.push(line));
+    cluster = await startAgentTestCluster({ 'web:never': 'never-ready' });
     ({ agent, network } = cluster);
     nodeName = agent.nodeName;
     client = await createKubeClient(cluster.kubeconfig);
