@@ -188,6 +188,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       // ConfigMaps are watched from etcd, not from the watch cache, so `compact()` can make a
       // resourceVersion too old at will (tests of the 410 ERROR event); the rest stays cached.
       '--watch-cache-sizes=configmaps#0',
+      // Pods of a namespace made a moment ago would be refused until the controller-manager has
+      // made its `default` ServiceAccount, and the ReplicaSet controller's growing back-off then
+      // delayed a first rollout by minutes on a busy machine. The node agent mounts no tokens.
+      '--disable-admission-plugins=ServiceAccount',
     ]);
     supervisor.start('kube-controller-manager', bin('kube-controller-manager'), [
       `--kubeconfig=${kubeconfigFile('controller-manager', controllerManager)}`,
