@@ -85,6 +85,21 @@ export const programs: Program[] = [
     sources: [{ script: 'scripts/act.ts', dir: 'act-v0.2.89' }],
     hint: 'run `npx tsx scripts/act.ts` (builds github.com/nektos/act from its Go module)',
   },
+  {
+    command: 'ip',
+    usedBy: 'test/cluster (the pods\' network namespace and veth pair; needs root)',
+    sources: [{ apt: 'iproute2' }],
+    hint: 'apt-get install iproute2',
+  },
+  {
+    // The real control plane, built from its Go modules (test/cluster/build): kube-apiserver,
+    // kube-controller-manager, kube-scheduler and etcd, all in one cache folder.
+    command: 'kube-apiserver',
+    usedBy: 'test/cluster (the real control plane)',
+    version: { args: ['--version'], pattern: /Kubernetes v(\d+\.\d+\.\d+)/, atLeast: '1.32.9', below: '1.32.10' },
+    sources: [{ script: 'test/cluster/build/build.ts', dir: 'k8s-v1.32.9' }],
+    hint: 'run `npx tsx test/cluster/build/build.ts` (builds Kubernetes v1.32.9 and etcd v3.5.36 from their Go modules; about 15 min on 2 cores)',
+  },
   { command: 'chromium', usedBy: 'test/workflows-run (Playwright in e2e.yml)', sources: [{ apt: 'chromium' }], hint: 'apt-get install chromium' },
   { command: 'curl', usedBy: 'test/workflows-run (the k6 stand-in)', sources: [{ apt: 'curl' }], hint: 'apt-get install curl' },
   { command: 'jq', usedBy: 'test/workflows-run (workflow steps)', sources: [{ apt: 'jq' }], hint: 'apt-get install jq' },

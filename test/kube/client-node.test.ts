@@ -47,7 +47,7 @@ test('create, list with selectors, get, replace with a stale resourceVersion (40
   expect(invalid).toMatchObject({ code: 422, body: { reason: 'Invalid', details: { causes: [expect.objectContaining({ field: 'metadata.name' })] } } });
 });
 
-test('watch from a resourceVersion, merge and strategic merge patches, and 410 Gone for a compacted version', async () => {
+test('watch from a resourceVersion, merge and strategic merge patches, and a 410 ERROR event for a compacted version', async () => {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const created = await apps.createNamespacedDeployment({ namespace: 'default', body: deploymentManifest('api', 'registry.local/api:v1') as k8s.V1Deployment });
@@ -82,10 +82,12 @@ test('watch from a resourceVersion, merge and strategic merge patches, and 410 G
   expect(live.metadata?.managedFields?.some((m) => m.manager === 'deployer' && m.operation === 'Update')).toBe(true);
 
   emulator.store.compact();
-  const gone = await new Promise<unknown>((resolve) => {
-    void watch.watch('/apis/apps/v1/namespaces/default/deployments', { resourceVersion: from }, () => {}, resolve);
+  // As a real API server: 200, then one ERROR event whose object is a 410 Expired Status.
+  const seen: Array<{ type: string; object: unknown }> = [];
+  await new Promise<unknown>((resolve) => {
+    void watch.watch('/apis/apps/v1/namespaces/default/deployments', { resourceVersion: from }, (type, object) => seen.push({ type, object }), resolve);
   });
-  expect((gone as { statusCode?: number }).statusCode).toBe(410);
+  expect(seen).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) }]);
 });
 
 test('an informer lists, watches, and follows a dropped watch', async () => {

@@ -139,7 +139,7 @@ test('owner references are garbage-collected; propagationPolicy Orphan keeps dep
   await waitFor('tmp pods to be collected', () => (podsOf('tmp').length === 0 ? true : undefined));
 });
 
-test('faults: the next N matching requests fail with 500, 409 or 429; a watch is cut mid-stream', async () => {
+test('faults: the next N matching requests fail with 500, 409 or 429; a watch is cut mid-stream or gets a 410 ERROR event; reset; hang', async () => {
   emulator.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky', namespace: 'default' }, data: {} });
   const path = '/api/v1/namespaces/default/configmaps/flaky';
   const handle = emulator.injectFault({ verb: 'get', path: '/configmaps/flaky', status: 500, count: 2 });
@@ -160,8 +160,19 @@ test('faults: the next N matching requests fail with 500, 409 or 429; a watch is
   expect(emulator.requests.filter((r) => r.verb === 'watch').length).toBeGreaterThan(0);
 
   emulator.store.compact();
-  const gone = await api('GET', `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1`);
-  expect(gone).toMatchObject({ status: 410, body: { reason: 'Expired', code: 410 } });
+  const gone = await fetch(`${emulator.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1`);
+  expect(gone.status).toBe(200);
+  expect(JSON.parse(await gone.text())).toMatchObject({ type: 'ERROR', object: { kind: 'Status', reason: 'Expired', code: 410 } });
+
+  emulator.injectFault({ verb: 'watch', path: '/configmaps', watchGone: true });
+  const injected = await fetch(`${emulator.url}/api/v1/namespaces/default/configmaps?watch=true`);
+  expect(injected.status).toBe(200);
+  expect(JSON.parse(await injected.text())).toMatchObject({ type: 'ERROR', object: { code: 410 } });
+  emulator.injectFault({ verb: 'list', path: '/configmaps', network: 'reset' });
+  await expect(fetch(`${emulator.url}/api/v1/namespaces/default/configmaps`)).rejects.toThrow();
+  emulator.injectFault({ verb: 'list', path: '/configmaps', network: 'hang' });
+  await expect(fetch(`${emulator.url}/api/v1/namespaces/default/configmaps`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/timeout|abort/i);
+  expect((await api('GET', '/api/v1/namespaces/default/configmaps')).status).toBe(200);
 });
 
 test('server-side apply over HTTP: create, conflict with another manager, force, and fields that go when unapplied', async () => {

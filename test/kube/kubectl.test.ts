@@ -118,19 +118,24 @@ test('patch as merge, JSON and strategic merge; scale', async () => {
   expect(badPatch.stderr).toContain('The request is invalid: the server rejected our request due to an error in our request: testing value /spec/replicas failed');
 });
 
-test('apply --server-side over a client-side apply, and a conflict without --force-conflicts', async () => {
+test('apply --server-side over a client-side apply takes over the last-applied fields; a field it never applied conflicts without --force-conflicts', async () => {
+  // `kubectl scale` has set .spec.replicas since, but the last-applied annotation lists it: the API
+  // server hands it to kubectl's server-side apply without a conflict (its lastAppliedManager).
   const path = manifest('web-ssa.yaml', deploymentManifest('web', 'registry.local/web:v2', { replicas: 2 }));
-  const conflict = await kubectl(['apply', '--server-side', '-f', path]);
+  expect((await kubectl(['apply', '--server-side', '-f', path])).stdout).toBe('deployment.apps/web serverside-applied\n');
+  // The label `team` came from `kubectl patch` and was never in the last-applied configuration.
+  const relabelled = deploymentManifest('web', 'registry.local/web:v2', { replicas: 2 });
+  const labelled = manifest('web-ssa-label.yaml', { ...relabelled, metadata: { name: 'web', labels: { app: 'web', team: 'red' } } });
+  const conflict = await kubectl(['apply', '--server-side', '-f', labelled]);
   expect(conflict.code).toBe(1);
-  expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas');
-  const forced = await kubectl(['apply', '--server-side', '--force-conflicts', '-f', path]);
+  expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl-patch" using apps/v1: .metadata.labels.team');
+  const forced = await kubectl(['apply', '--server-side', '--force-conflicts', '-f', labelled]);
   expect(forced.stdout).toBe('deployment.apps/web serverside-applied\n');
   const live = JSON.parse((await kubectl(['get', 'deployment', 'web', '-o', 'json', '--show-managed-fields'])).stdout);
   expect(live.spec.replicas).toBe(2);
+  expect(live.metadata.labels.team).toBe('red');
   const managers = live.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`);
-  // kubectl moved the client-side apply owner over to its server-side apply manager.
   expect(managers).toContain('kubectl/Apply');
-  expect(managers).not.toContain('kubectl-client-side-apply/Update');
 });
 
 test('rollout status fails once a never-ready Deployment exceeds its progress deadline', async () => {

@@ -1,4 +1,9 @@
-/** Faults on demand: the next N requests matching a verb and path fail, or their watch streams are cut. */
+/**
+ * Faults on demand: the next N requests matching a verb and path fail, hang, have their connection
+ * reset, or their watch streams are cut or answered with a 410 ERROR event. The emulator and the
+ * fault proxy in front of the real kube-apiserver (test/cluster/fault-proxy.ts) share this code, so
+ * every fault test runs on both.
+ */
 import { ApiError, errors } from './errors.js';
 
 export interface FaultSpec {
@@ -14,6 +19,10 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Instead of an error: let a watch start, then cut its stream after this many events. */
   dropWatchAfterEvents?: number;
+  /** Instead of an answer: reset the connection, or hold the request open without answering (until the client gives up or the server stops). */
+  network?: 'reset' | 'hang';
+  /** A watch answers 200, then one `ERROR` event carrying a 410 Expired Status, then ends: what a real API server sends when the resourceVersion is too old. */
+  watchGone?: boolean;
 }
 
 export interface FaultHandle {
@@ -27,7 +36,12 @@ interface ActiveFault {
   remaining: number;
 }
 
-export type FaultOutcome = { kind: 'error'; error: ApiError } | { kind: 'drop-watch'; afterEvents: number };
+export type FaultOutcome =
+  | { kind: 'error'; error: ApiError }
+  | { kind: 'drop-watch'; afterEvents: number }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+  | { kind: 'watch-gone'; event: string };
 
 export class Faults {
   private readonly active: ActiveFault[] = [];
@@ -55,13 +69,15 @@ export class Faults {
     const fault = this.active.find(({ spec, remaining }) => {
       if (remaining <= 0) return false;
       if (spec.verb && spec.verb.toLowerCase() !== verb && spec.verb.toUpperCase() !== method) return false;
-      if (spec.dropWatchAfterEvents !== undefined && verb !== 'watch') return false;
+      if ((spec.dropWatchAfterEvents !== undefined || spec.watchGone) && verb !== 'watch') return false;
       if (spec.path instanceof RegExp) return spec.path.test(pathAndQuery);
       return !spec.path || path.includes(spec.path);
     });
     if (!fault) return undefined;
     fault.remaining--;
     const { spec } = fault;
+    if (spec.network) return { kind: spec.network };
+    if (spec.watchGone) return { kind: 'watch-gone', event: watchGoneEvent() };
     if (spec.dropWatchAfterEvents !== undefined) return { kind: 'drop-watch', afterEvents: spec.dropWatchAfterEvents };
     return { kind: 'error', error: faultError(spec.status ?? 500, spec.retryAfterSeconds ?? 0) };
   }
@@ -77,5 +93,40 @@ function faultError(status: number, retryAfterSeconds: number): ApiError {
       return errors.internal('injected fault');
     default:
       return new ApiError(status, status >= 500 ? 'InternalError' : 'BadRequest', `injected fault (${status})`);
+  }
+}
+
+/** The one line of a watch stream a real API server sends for a resourceVersion it no longer has. */
+export function watchGoneEvent(error: ApiError = new ApiError(410, 'Expired', 'too old resource version (injected fault)')): string {
+  return JSON.stringify({ type: 'ERROR', object: error.toStatus() }) + '\n';
+}
+
+/**
+ * The Kubernetes verb of any request, from its method and path alone (no resource table): what a
+ * proxy in front of a real API server matches faults on. `/api[s]/…/<resource>[/<name>[/<sub>]]`.
+ */
+export function requestVerb(method: string, pathAndQuery: string): string {
+  const [path, query = ''] = pathAndQuery.split('?');
+  const segments = path.split('/').filter(Boolean);
+  const start = segments[0] === 'api' ? 2 : segments[0] === 'apis' ? 3 : -1;
+  if (start < 0 || segments.length <= start) return 'discovery';
+  let rest = segments.slice(start);
+  if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  if (rest[2] === 'proxy') return 'proxy';
+  const named = rest.length >= 2;
+  const watch = /(^|&)watch=(true|1)(&|$)/.test(query);
+  switch (method) {
+    case 'GET':
+      return named ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return 'other';
   }
 }

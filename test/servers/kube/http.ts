@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Api, PATCH_TYPES, type WriteOptions } from './api.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, openApiDocument, openApiRoot, VERSION_INFO } from './discovery.js';
 import { ApiError, errors } from './errors.js';
-import type { Faults } from './faults.js';
+import { watchGoneEvent, type Faults } from './faults.js';
 import { decodeProtobufObject, isProtobufBody } from './protobuf.js';
 import { findType, type ResourceType } from './resources.js';
 import { forwardHttp } from './service-proxy.js';
@@ -178,6 +178,9 @@ export function createHandler(context: HttpContext) {
       await authenticate(context, request, url.pathname);
       const fault = context.faults.take(record.verb, method, record.path);
       if (fault?.kind === 'error') throw fault.error;
+      if (fault?.kind === 'reset') return void request.socket.destroy();
+      if (fault?.kind === 'hang') return void context.activeWatches.add(response);
+      if (fault?.kind === 'watch-gone') return sendWatchError(response, fault.event);
       if (resourcePath) {
         await handleResource(context, request, response, url, resourcePath, { watch, dropAfter: fault?.kind === 'drop-watch' ? fault.afterEvents : undefined });
       } else await handleOther(context, request, response, url.pathname, segments);
@@ -301,7 +304,12 @@ async function proxy(context: HttpContext, request: IncomingMessage, response: S
   const namespace = path.namespace ?? 'default';
   const forwardPath = path.rest + search;
   if (path.type.kind === 'Service') {
-    if (!context.store.get(path.type, namespace, name)) throw errors.notFound(path.type, name);
+    const service = context.store.get(path.type, namespace, name);
+    if (!service) throw errors.notFound(path.type, name);
+    // A port the Service does not have (by name or number): the API server finds no endpoint for it.
+    const port = parts.length >= 2 ? parts[parts.length - 1] : undefined;
+    const ports = (service.spec?.ports ?? []) as { name?: string; port: number }[];
+    if (port && !ports.some((p) => p.name === port || String(p.port) === port)) throw errors.serviceUnavailable(`no endpoints available for service "${path.name}"`);
     const backend = context.pickBackend(namespace, name);
     if (backend === undefined) throw errors.serviceUnavailable(`no endpoints available for service "${name}"`);
     return forwardHttp(request, response, backend, forwardPath);
@@ -312,6 +320,12 @@ async function proxy(context: HttpContext, request: IncomingMessage, response: S
   forwardHttp(request, response, port, forwardPath);
 }
 
+/** A watch a real API server cannot serve from the requested resourceVersion: 200, one ERROR event, end. */
+function sendWatchError(response: ServerResponse, event: string): void {
+  response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  response.end(event);
+}
+
 function serveWatch(context: HttpContext, request: IncomingMessage, response: ServerResponse, path: ResourcePath, query: URLSearchParams, dropAfter: number | undefined): void {
   const { store, api } = context;
   const { type, namespace } = path;
@@ -319,8 +333,15 @@ function serveWatch(context: HttpContext, request: IncomingMessage, response: Se
   const requested = query.get('resourceVersion');
   const sendInitialEvents = query.get('sendInitialEvents') === 'true';
   const fromScratch = !requested || requested === '0' || sendInitialEvents;
-  // Throws 410 Gone before anything is written when the history does not reach back far enough.
-  const backlog = fromScratch ? [] : store.eventsSince(type, Number(requested));
+  // As a real API server: a resourceVersion older than the history gets 200 and an ERROR event with
+  // a 410 Expired Status (not a 410 answer), and the client must relist.
+  let backlog: StoreEvent[];
+  try {
+    backlog = fromScratch ? [] : store.eventsSince(type, Number(requested));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 410) return sendWatchError(response, watchGoneEvent(error));
+    throw error;
+  }
   const table = wantsTable(request);
   const includeObject = query.get('includeObject');
   let sent = 0;

@@ -185,6 +185,26 @@ function mergeApplied(live: Json | undefined, applied: Json, names: string[]): J
   return deepClone(applied);
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The API server's lastAppliedManager: kubectl's server-side apply (manager `kubectl`) over an
+ * object a client-side `kubectl apply` made does not conflict on the fields listed in the
+ * last-applied annotation; they are handed to the applier as if forced. Any other conflict stays.
+ */
+function takenOverFromClientSideApply(live: KubeObject | undefined, conflicts: { path: PathKey }[], manager = 'kubectl'): boolean {
+  const annotation = live?.metadata.annotations?.[LAST_APPLIED];
+  if (!annotation || manager !== 'kubectl') return false;
+  let lastApplied: Json;
+  try {
+    lastApplied = JSON.parse(annotation) as Json;
+  } catch {
+    return false;
+  }
+  const allowed = fieldSetOf(lastApplied);
+  return conflicts.every((conflict) => allowed.has(conflict.path));
+}
+
 export interface ApplyOptions {
   manager: string;
   force: boolean;
@@ -208,7 +228,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
       }
     }
   }
-  if (conflicts.length > 0 && !options.force) throw errors.applyConflict(options.type, options.name, conflicts);
+  if (conflicts.length > 0 && !options.force && !takenOverFromClientSideApply(live, conflicts, options.manager)) throw errors.applyConflict(options.type, options.name, conflicts);
   for (const c of conflicts) for (const e of entries) if (e.entry.manager === c.manager && !isMine(e.entry)) e.set.delete(c.path);
 
   const { managedFields: _ignored, ...appliedMetadata } = applied.metadata;

@@ -18,6 +18,11 @@
  *   minReadySeconds, no liveness probes (only readinessProbe.httpGet), one node.
  * - Pods are HTTP servers in this process on 127.0.0.1 (podIP 127.0.0.1, each on its own port);
  *   logs, exec, attach and port-forward are not served.
+ * - No EndpointSlices, no periodic BOOKMARKs: Service traffic follows the selector at once, where a
+ *   real cluster follows EndpointSlices the endpoint controller updates a moment later (the real
+ *   control plane of test/cluster shows that delay; test/cluster/differential.test.ts compares).
+ * - Server-side apply over a client-side apply hands over the fields of the last-applied
+ *   annotation to the manager `kubectl` only, as the API server does; other managers conflict.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -31,7 +36,7 @@ import { applyCreateDefaults } from './defaults.js';
 import { Faults, type FaultHandle, type FaultSpec } from './faults.js';
 import { createHandler, type RecordedRequest } from './http.js';
 import { kubeconfigText } from './kubeconfig.js';
-import { PodRuntime } from './pods.js';
+import { ImageModes, PodRuntime } from './pods.js';
 import { typeOfKind, type ResourceType } from './resources.js';
 import { mapSelectorMatcher } from './selectors.js';
 import { ServiceProxies } from './service-proxy.js';
@@ -121,13 +126,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const useTls = options.tls ?? strict;
   const token = options.token ?? (strict ? randomBytes(24).toString('base64url') : undefined);
   const tokenCheck = options.tokenCheck ?? (strict ? (given: string) => given === token : undefined);
-  const imageModes = new Map<string, ImageMode>(Object.entries(options.faultImages ?? {}));
-  for (const mode of imageModes.values()) if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
-  const modeOf = (image: string): ImageMode => {
-    let found: ImageMode = 'ok';
-    for (const [substring, mode] of imageModes) if (image.includes(substring)) found = mode;
-    return found;
-  };
+  const imageModes = new ImageModes();
+  for (const [substring, mode] of Object.entries(options.faultImages ?? {})) {
+    if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
+    imageModes.set(substring, mode);
+  }
+  const modeOf = (image: string): ImageMode => imageModes.of(image);
 
   const store = new Store(options.watchHistory);
   const api = new Api(store);
@@ -150,7 +154,10 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     roundRobin.set(key, turn + 1);
     return ports[turn % ports.length];
   };
-  const proxies = new ServiceProxies(pickBackend);
+  const proxies = new ServiceProxies((namespace, service) => {
+    const port = pickBackend(namespace, service);
+    return port === undefined ? undefined : { host: '127.0.0.1', port };
+  });
   const loop = new ControlLoop({ store, runtime, proxies, modeOf, pace: options.pace ?? 10, secondMs: options.secondMs ?? 1000, slowStartMs: options.slowMs ?? 300 });
 
   const serviceUrl = async (namespace: string, name: string, port?: number): Promise<string> => {
@@ -229,7 +236,6 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     },
     setImageMode: (imageSubstring, mode) => {
       if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
-      imageModes.delete(imageSubstring);
       imageModes.set(imageSubstring, mode);
       loop.kick();
     },

@@ -1,14 +1,19 @@
 /**
  * kube-proxy in miniature: every Service port gets a local TCP port, and each new connection to
- * it goes to a ready pod its selector matches at that moment, so switching a selector switches
- * the next connections. No ready pod: the connection is reset, as a Service without endpoints
- * refuses traffic.
+ * it goes to the backend the picker names at that moment (the emulator: a ready pod the selector
+ * matches now; the real cluster's node agent: a ready endpoint of the Service's EndpointSlices).
+ * No backend: the connection is reset, as a Service without endpoints refuses traffic.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
-/** Finds the port of a ready backend pod for a Service port at connection time. */
-export type BackendPicker = (namespace: string, service: string) => number | undefined;
+export interface Backend {
+  host: string;
+  port: number;
+}
+
+/** Finds a ready backend for a Service port at connection time. */
+export type BackendPicker = (namespace: string, service: string, servicePort: number) => Backend | undefined;
 
 interface Listener {
   server: Server;
@@ -36,7 +41,7 @@ export class ServiceProxies {
     }
     for (const { port } of servicePorts) {
       if (current.has(port)) continue;
-      const listener = await this.listen(namespace, name);
+      const listener = await this.listen(namespace, name, port);
       // A concurrent sync, a remove or a stop may have come while it started listening: one
       // listener per port, none after a stop (a leaked listener kept jest from exiting).
       if (this.stopped || current.has(port) || this.listeners.get(key) !== current) this.close(listener);
@@ -70,15 +75,15 @@ export class ServiceProxies {
     }
   }
 
-  private async listen(namespace: string, name: string): Promise<Listener> {
+  private async listen(namespace: string, name: string, servicePort: number): Promise<Listener> {
     const sockets = new Set<Socket>();
     const server = createServer((client) => {
-      const backend = this.pickBackend(namespace, name);
+      const backend = this.pickBackend(namespace, name, servicePort);
       if (backend === undefined) {
         client.resetAndDestroy();
         return;
       }
-      const upstream = connect(backend, '127.0.0.1');
+      const upstream = connect(backend.port, backend.host);
       sockets.add(client).add(upstream);
       const cleanup = () => {
         client.destroy();

@@ -5,7 +5,7 @@
  * Failed. The image's failure mode decides what goes wrong.
  */
 import { get } from 'node:http';
-import type { PodRuntime } from '../pods.js';
+import { imageBehaviour, type PodRuntime } from '../pods.js';
 import { deepClone, timestamp, type Condition, type ImageMode, type KubeObject } from '../types.js';
 import { TYPES, isPodReady, save, setCondition, type ControllerContext } from './context.js';
 
@@ -31,7 +31,7 @@ function probe(port: number, path: string, timeoutMs: number): Promise<boolean> 
   });
 }
 
-function podConditions(previous: Condition[] | undefined, ready: boolean, completed = false): Condition[] {
+export function podConditions(previous: Condition[] | undefined, ready: boolean, completed = false): Condition[] {
   let conditions = setCondition(previous, { type: 'PodScheduled', status: 'True' });
   conditions = setCondition(conditions, { type: 'Initialized', status: 'True' });
   const reason = completed ? { reason: 'PodCompleted' } : ready ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [app]' };
@@ -40,7 +40,7 @@ function podConditions(previous: Condition[] | undefined, ready: boolean, comple
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- container statuses are JSON
-function containerStatuses(pod: KubeObject, state: Record<string, unknown>, ready: boolean, extra: Record<string, unknown> = {}): any[] {
+export function containerStatuses(pod: KubeObject, state: Record<string, unknown>, ready: boolean, extra: Record<string, unknown> = {}): any[] {
   return (pod.spec?.containers ?? []).map((c: { name: string; image: string }) => ({
     name: c.name,
     image: c.image,
@@ -82,7 +82,7 @@ async function stepPod(context: ControllerContext, options: KubeletOptions, star
   }
   if (phase === 'Succeeded' || phase === 'Failed') return;
 
-  if (mode === 'crash-loop') {
+  if (!imageBehaviour.serves(mode)) {
     const since = startedAt.get(uid) ?? now;
     const restarts = Math.max(1, Math.floor((now - since) / options.crashLoopMs));
     next.status.phase = serving ? 'Running' : 'Failed';
@@ -98,7 +98,7 @@ async function stepPod(context: ControllerContext, options: KubeletOptions, star
 
   if (phase === 'Pending') {
     const scheduledAt = startedAt.get(uid) ?? now;
-    if (mode === 'slow' && now - scheduledAt < options.slowStartMs) {
+    if (imageBehaviour.startsLate(mode) && now - scheduledAt < options.slowStartMs) {
       context.wakeAt(scheduledAt + options.slowStartMs);
       return;
     }
@@ -114,9 +114,10 @@ async function stepPod(context: ControllerContext, options: KubeletOptions, star
 
   if (!serving) {
     // A run-to-completion container has run once it was seen running: it ends now, by its mode.
-    if (mode === 'never-ready') return;
-    const failed = mode === 'unhealthy';
-    next.status.phase = failed ? 'Failed' : 'Succeeded';
+    const outcome = imageBehaviour.completion(mode);
+    if (!outcome) return;
+    const failed = outcome === 'Failed';
+    next.status.phase = outcome;
     next.status.conditions = podConditions(pod.status?.conditions, false, true);
     const terminated = { exitCode: failed ? 1 : 0, reason: failed ? 'Error' : 'Completed', startedAt: pod.status?.containerStatuses?.[0]?.state?.running?.startedAt, finishedAt: timestamp() };
     next.status.containerStatuses = containerStatuses(pod, { terminated }, false);
@@ -126,7 +127,7 @@ async function stepPod(context: ControllerContext, options: KubeletOptions, star
 
   const port = options.runtime.port(uid) ?? (await options.runtime.start(uid, pod.metadata.name!, image));
   const readiness = pod.spec?.containers?.[0]?.readinessProbe;
-  let ready = mode !== 'never-ready';
+  let ready = imageBehaviour.canBeReady(mode);
   if (ready && readiness?.httpGet) ready = await probe(port, readiness.httpGet.path ?? '/', (readiness.timeoutSeconds ?? 1) * 1000);
   if (ready === isPodReady(pod)) return;
   next.status.conditions = podConditions(pod.status?.conditions, ready);
