@@ -8,16 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { toolCache } from './system-deps/paths.ts';
 
 /** The pinned release (`go list -m -versions github.com/nektos/act`); v0.2.87 or newer. */
 export const ACT_VERSION = 'v0.2.89';
 export const ACT_MODULE = 'github.com/nektos/act';
-
-export function toolCache(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sunday-actions');
-}
 
 export function actBinary(env: NodeJS.ProcessEnv = process.env): string {
   return join(toolCache(env), `act-${ACT_VERSION}`, 'act');

@@ -5,8 +5,8 @@
  * Changing a version here means: run `tsx test/cluster/build/generate-go-mod.ts` and commit the
  * regenerated go.mod/go.sum files.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { toolCache } from '../../../scripts/system-deps/paths.ts';
 
 export const KUBERNETES_VERSION = 'v1.32.9';
 export const ETCD_VERSION = 'v3.5.36';
@@ -20,8 +20,7 @@ export function stagingVersion(kubernetesVersion: string): string {
 
 /** Where the binaries live: outside the clone, so a fresh CI clone on the same machine finds them. */
 export function binaryDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheHome, 'sunday-actions', `k8s-${KUBERNETES_VERSION}`);
+  return join(toolCache(env), `k8s-${KUBERNETES_VERSION}`);
 }
 
 export const BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
