@@ -101,6 +101,13 @@ function setups(peers: Peers): Record<string, ActionSetup> {
       inputs: { app: 'web', manifests: 'k8s', kubeconfig: 'kubeconfig', image: 'sunday/web:v1', 'scale-down-delay': '0s', 'rollout-timeout': '20s', 'lock-timeout': '10s' },
       lane: (index) => ({ workspace: deployWorkspaces[index] }),
     },
+    // The same stages as blue-green-deploy (the actions run one after the other), an app of its own.
+    'canary-deploy': {
+      workspace: deployWorkspaces[0],
+      lanes: peers.stages.length,
+      inputs: { app: 'web', manifests: 'k8s', kubeconfig: 'kubeconfig', image: 'sunday/web:v2', steps: '50,100', 'step-pause': '0s', 'scale-down-delay': '0s', 'rollout-timeout': '20s', 'lock-timeout': '10s' },
+      lane: (index) => ({ workspace: deployWorkspaces[index] }),
+    },
   };
 }
 

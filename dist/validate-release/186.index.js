@@ -1,1 +1,0 @@
-const i=186,l=[186],r={5186:((T,n,o)=>{o.r(n),o.d(n,{GITHUB_REQUEST_TIMEOUT_MS:()=>e,timedFetch:()=>c});const e=3e4;function c(d=e){return(u,t={})=>{const s=AbortSignal.timeout(d);return fetch(u,{...t,signal:t.signal?AbortSignal.any([t.signal,s]):s})}}})};export{i as id,l as ids,r as modules};
