@@ -1,7 +1,7 @@
 /**
  * The analysis as people read it: per metric, a table of its measurements (the record) and a
- * Mermaid `xychart-beta` of the judged values against the threshold. GitHub renders Mermaid code
- * blocks in job summaries as in any Markdown it shows; the table stays the record either way.
+ * Mermaid `xychart-beta` of the judged values against the threshold (a convenience: whether
+ * GitHub draws that chart type in a job summary could not be checked here, so the table is the record).
  */
 import { formatCondition } from './condition.js';
 import { formatNumber, type AnalysisResult, type Measurement } from './run.js';
