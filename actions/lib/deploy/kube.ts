@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import { backoffDelay, sleep } from '../retry.js';
+import type { AwsCredentials } from '../aws/credentials.js';
 import type { KubeObject } from './model.js';
 
 export const FIELD_MANAGER = 'sunday-blue-green-deploy';
@@ -69,6 +70,8 @@ export interface Connection {
   dispatcher: Agent;
   /** The Authorization header the kubeconfig gives now (asked each time: a token may be refreshed). */
   authorization(): Promise<Record<string, string>>;
+  /** On EKS: the credentials of role-to-assume the connection was made with (an analysis signs with them too). */
+  awsCredentials?: AwsCredentials;
 }
 
 type HttpsOptions = { headers?: Record<string, string>; ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string };
