@@ -37,7 +37,7 @@ import { mapSelectorMatcher } from './selectors.js';
 import { ServiceProxies } from './service-proxy.js';
 import { Store } from './store.js';
 import { generateServingCertificates } from './tls.js';
-import { IMAGE_MODES, deepEqual, type ImageMode, type KubeObject } from './types.js';
+import { deepEqual, isImageMode, type ImageMode, type KubeObject } from './types.js';
 
 export interface KubeEmulatorOptions {
   /** Milliseconds between controller passes; 0 is as fast as possible. Default 10. */
@@ -122,7 +122,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const token = options.token ?? (strict ? randomBytes(24).toString('base64url') : undefined);
   const tokenCheck = options.tokenCheck ?? (strict ? (given: string) => given === token : undefined);
   const imageModes = new Map<string, ImageMode>(Object.entries(options.faultImages ?? {}));
-  for (const mode of imageModes.values()) if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
+  for (const mode of imageModes.values()) if (!isImageMode(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
   const modeOf = (image: string): ImageMode => {
     let found: ImageMode = 'ok';
     for (const [substring, mode] of imageModes) if (image.includes(substring)) found = mode;
@@ -228,7 +228,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
       return count;
     },
     setImageMode: (imageSubstring, mode) => {
-      if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
+      if (!isImageMode(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
       imageModes.delete(imageSubstring);
       imageModes.set(imageSubstring, mode);
       loop.kick();
