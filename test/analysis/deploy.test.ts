@@ -39,6 +39,20 @@ function drive(url: string, perSecond: number): () => void {
   return () => clearInterval(timer);
 }
 
+/** A fixed volume of traffic straight to the pods of one colour (a staged colour has no Service of its own), in turn. */
+function driveColor(color: string, perSecond: number): () => void {
+  let turn = 0;
+  const timer = setInterval(() => {
+    const urls = stage.kube.store
+      .list('v1', 'Pod', 'default')
+      .filter((pod) => pod.metadata.labels?.[COLOR_LABEL] === color)
+      .map((pod) => stage.kube.podUrl('default', pod.metadata.name))
+      .filter((url): url is string => url !== undefined);
+    if (urls.length) void request(urls[turn++ % urls.length]).catch(() => undefined);
+  }, 1000 / perSecond);
+  return () => clearInterval(timer);
+}
+
 // `or vector(0)`: pods with no 5xx have an error rate of 0, not "no data".
 const ERROR_RATE = `- name: error-rate
     query: (sum(rate(http_requests_total{namespace="{{namespace}}",pod=~"{{app}}-{{color}}-.*",code=~"5.."}[5s])) or vector(0)) / sum(rate(http_requests_total{namespace="{{namespace}}",pod=~"{{app}}-{{color}}-.*"}[5s]))
@@ -117,5 +131,23 @@ test('blue-green-deploy: a post-promotion analysis failure switches back; the ol
   expect(stage.service().spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
   expect(stage.service().metadata.annotations).toEqual(before);
   expect(stage.deployment('web-blue')?.spec.replicas).toBe(2);
+  expect(await stage.serving()).toBe('v1');
+});
+
+test('blue-green-deploy: a pre-promotion analysis failure keeps traffic where it is; the switch never happens', async () => {
+  await world({ 'web:v3': 'errors:20' }, 2);
+  expect((await stage.deploy({ image: 'sunday/web:v1' })).outputs['active-color']).toBe('blue');
+  await withTraffic();
+  stops.push(driveColor('green', 30));
+  const r = await stage.deploy({ image: 'sunday/web:v3', 'pre-promotion-analysis': SPEC, 'prometheus-url': prometheus.url });
+  expect(r.exitCode).toBe(1);
+  expect(r.outputs).toMatchObject({ 'active-color': 'blue', promoted: 'false', 'rolled-back': 'false', analysis: 'failed', 'analysis-failed-metric': 'error-rate' });
+  expect(r.errors).toHaveLength(1);
+  expect(r.errors[0]).toMatch(/^pre-promotion-analysis failed: error-rate: 0\.\d+ is not < 0\.001 \(measurement [1-4] of 4; more than 0 failed measurements\)$/);
+  expect(r.summary).toContain('#### pre-promotion analysis: failed: error-rate:');
+  expect(r.summary).not.toMatch(/\| switched \|/);
+  expect(stage.service().spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
+  const history = stage.kube.store.get('v1', 'ConfigMap', 'default', 'web-deploy-history')!;
+  expect(JSON.parse((history.data as Record<string, string>)['revision-2']).result).toBe('failed');
   expect(await stage.serving()).toBe('v1');
 });
