@@ -6,8 +6,10 @@
  */
 import { jest } from '@jest/globals';
 import { findLeaks } from '../../runner/index.js';
+import { PRODUCTION_ROLE, startAwsWorld, type AwsWorld } from '../aws/fixtures/aws-world.js';
 import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
 import { request } from '../deploy/traffic.js';
+import { startAmpServer, type AmpServer } from '../servers/amp/server.js';
 import { startPrometheus, type PrometheusServer } from '../servers/prometheus/server.js';
 
 jest.setTimeout(180_000);
@@ -18,9 +20,10 @@ const COLOR_LABEL = 'sunday.dev/color';
 function followPods(stage: Stage, prometheus: PrometheusServer): () => void {
   const sync = () => {
     const groups = stage.kube.store.list('v1', 'Pod', 'default').flatMap((pod) => {
-      const url = stage.kube.podUrl('default', pod.metadata.name);
+      const name = pod.metadata.name!;
+      const url = stage.kube.podUrl('default', name);
       const color = pod.metadata.labels?.[COLOR_LABEL];
-      return url && color ? [{ targets: [new URL(url).host], labels: { namespace: 'default', pod: pod.metadata.name, color } }] : [];
+      return url && color ? [{ targets: [new URL(url).host], labels: { namespace: 'default', pod: name, color } }] : [];
     });
     prometheus.setTargets(groups);
   };
@@ -46,7 +49,7 @@ function driveColor(color: string, perSecond: number): () => void {
     const urls = stage.kube.store
       .list('v1', 'Pod', 'default')
       .filter((pod) => pod.metadata.labels?.[COLOR_LABEL] === color)
-      .map((pod) => stage.kube.podUrl('default', pod.metadata.name))
+      .map((pod) => stage.kube.podUrl('default', pod.metadata.name!))
       .filter((url): url is string => url !== undefined);
     if (urls.length) void request(urls[turn++ % urls.length]).catch(() => undefined);
   }, 1000 / perSecond);
@@ -150,4 +153,39 @@ test('blue-green-deploy: a pre-promotion analysis failure keeps traffic where it
   const history = stage.kube.store.get('v1', 'ConfigMap', 'default', 'web-deploy-history')!;
   expect(JSON.parse((history.data as Record<string, string>)['revision-2']).result).toBe('failed');
   expect(await stage.serving()).toBe('v1');
+});
+
+describe('Amazon Managed Service for Prometheus through SigV4, with the role of the job', () => {
+  let aws: AwsWorld;
+  let amp: AmpServer;
+  beforeEach(async () => {
+    aws = await startAwsWorld();
+    aws.oidc.setClaims({ repository: 'sunday/app', environment: 'production' });
+  });
+  afterEach(async () => {
+    await amp?.stop();
+    await aws.stop();
+  });
+
+  test('canary-deploy on a kubeconfig cluster signs its queries with the OIDC credentials; a wrong region is an error that aborts', async () => {
+    await world({}, 2);
+    amp = await startAmpServer({ prometheusUrl: prometheus.url, lookup: aws.sts.lookup, region: 'eu-west-1' });
+    expect((await stage.canary({ image: 'sunday/web:v1' })).outputs.result).toBe('promoted');
+    await withTraffic();
+    const inputs = { analysis: `consecutive-error-limit: 1\n${SPEC}`, 'prometheus-url': amp.workspaceUrl, 'prometheus-auth': 'sigv4', 'role-to-assume': PRODUCTION_ROLE, 'aws-region': 'eu-west-1' };
+    const passed = await stage.canary({ ...inputs, image: 'sunday/web:v2' }, { env: aws.env });
+    expect(passed.errors).toEqual([]);
+    expect(passed.outputs).toMatchObject({ result: 'promoted', analysis: 'successful' });
+    const signedBy = aws.sts.issued.at(-1)!.accessKeyId;
+    expect(amp.requests.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(4);
+    expect(amp.requests.every((r) => r.status === 200 && r.accessKeyId === signedBy && r.region === 'eu-west-1')).toBe(true);
+    const secrets = [...aws.oidc.issued, ...aws.sts.issued.flatMap((c) => [c.secretAccessKey, c.sessionToken])];
+    expect(findLeaks(passed.stdout + passed.stderr, secrets)).toEqual([]);
+
+    const refused = await stage.canary({ ...inputs, image: 'sunday/web:v3', 'prometheus-region': 'us-east-1' }, { env: aws.env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.outputs).toMatchObject({ result: 'aborted', analysis: 'error', 'analysis-failed-metric': 'error-rate', 'active-color': 'green' });
+    expect(refused.errors[0]).toMatch(/^Canary aborted at 50%: analysis error: error-rate: .*HTTP 403.* \(measurement 2 of 4; more than 1 consecutive errors\) — green serves every request$/);
+    expect(amp.requests.at(-1)).toMatchObject({ status: 403, region: 'us-east-1' });
+  });
 });
