@@ -1,1 +1,0 @@
-const m=39,f=[39],_={9039:((d,s,e)=>{e.d(s,{maskSecret:()=>r});var c=e(6421);function r(t){if(!t)return;const n=new Set([t,encodeURIComponent(t)]);if(/^https?:\/\//i.test(t))try{const o=new URL(t);o.pathname.length>1&&n.add(o.pathname+o.search)}catch{}for(const o of n)(0,c.setSecret)(o)}})};export{m as id,f as ids,_ as modules};

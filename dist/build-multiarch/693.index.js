@@ -1,0 +1,1 @@
+const m=693,f=[693],_={6693:((d,s,e)=>{e.d(s,{maskSecret:()=>r});var c=e(6955);function r(t){if(!t)return;const n=new Set([t,encodeURIComponent(t)]);if(/^https?:\/\//i.test(t))try{const o=new URL(t);o.pathname.length>1&&n.add(o.pathname+o.search)}catch{}for(const o of n)(0,c.setSecret)(o)}})};export{m as id,f as ids,_ as modules};
