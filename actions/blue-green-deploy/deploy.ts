@@ -12,6 +12,7 @@ import { POD_TEMPLATE_HASH, baseSelector, colorSelector, deploymentName, planCol
 import { planRollback } from '../lib/deploy/plan.js';
 import { releaseOf, type Release } from '../lib/deploy/release.js';
 import { isAvailable } from '../lib/deploy/rollout.js';
+import { analysisOf } from '../lib/deploy/analysis.js';
 import { DeploySession, isStaged, type DeployEnvironment, type Outcome } from '../lib/deploy/session.js';
 import { switchTraffic } from '../lib/deploy/traffic.js';
 
@@ -69,6 +70,9 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
       this.env.log(`Waiting up to ${Math.round(inputs.rolloutTimeoutMs / 1000)}s for Deployment ${this.outcome.deployment} to become available`);
       await this.step('available', () => this.waitAvailable(staged), () => this.outcome.deployment);
       if (inputs.checks.length) await this.step('gated', () => this.gate(manifests.service, staged), (detail) => detail);
+      // The staged colour judged by its metrics before it takes any live traffic.
+      const pre = analysisOf(inputs.analyses, 'pre-promotion-analysis');
+      if (pre) await this.judge('pre-promotion analysis', pre, this.analysisValues(staged, plan.active, record.revision));
     } catch (error) {
       await this.setResult(record.revision, 'failed');
       await this.handleFailedColor(staged, plan.migrating);
@@ -139,9 +143,12 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
     Object.assign(this.outcome, { activeColor: staged, previousColor: previous ?? 'none', promoted: true, revision: String(record?.revision ?? '') });
     if (migrating) this.note(`Migrated: ${inputs.service} selected pods without a colour; the old Deployment keeps running untouched (rollback restores its selector)`);
 
-    if (inputs.postChecks.length) {
+    const post = analysisOf(inputs.analyses, 'post-promotion-analysis');
+    if (inputs.postChecks.length || post) {
       try {
-        await this.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
+        if (inputs.postChecks.length) await this.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
+        // Before the scale-down: a failure switches back to the previous colour, still running.
+        if (post) await this.judge('post-promotion analysis', post, this.analysisValues(staged, previous, record?.revision));
       } catch (error) {
         await this.step('rolled back', () => this.switchBack(before, staged), () => `${inputs.service} → ${this.outcome.activeColor}`);
         if (record) await this.setResult(record.revision, 'failed');
@@ -151,6 +158,11 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
     }
     if (record) await this.markChecked(staged, record);
     if (previous) await this.scaleDownLater(previous);
+  }
+
+  /** The placeholders of an analysis: the new colour, the one serving before it, the new revision. */
+  private analysisValues(color: Color, live: Color | undefined, revision: number | undefined) {
+    return { app: this.inputs.app, namespace: this.inputs.namespace, color, 'live-color': live ?? '', revision: String(revision ?? '') };
   }
 
   /** The switched release passed its post-checks: the Service, the colour and the history say so. */

@@ -1,5 +1,5 @@
 /** blue-green-deploy after validation: the shared deploy frame with the blue-green strategy. */
-import { executeDeploy } from '../lib/deploy/execute.js';
+import { analysisOutputs, executeDeploy } from '../lib/deploy/execute.js';
 import { runBlueGreen, type BlueGreenInputs } from './deploy.js';
 import { renderSummary } from './report.js';
 
@@ -15,6 +15,7 @@ export function executeBlueGreen(inputs: BlueGreenInputs): Promise<void> {
       image: outcome.image,
       revision: outcome.revision,
       'previous-revision': outcome.previousRevision,
+      ...analysisOutputs(outcome),
     }),
     summary: renderSummary,
   });

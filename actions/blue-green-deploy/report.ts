@@ -1,5 +1,5 @@
 /** The blue-green-deploy job summary, as a pure function of the outcome. */
-import { checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
+import { analysisSections, checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
 import type { Outcome } from '../lib/deploy/session.js';
 import { table } from '../lib/summary.js';
 import type { BlueGreenInputs } from './deploy.js';
@@ -31,6 +31,7 @@ export function renderSummary(inputs: BlueGreenInputs, outcome: Outcome): string
     outcome.notes.map((note) => `- ${note}`).join('\n'),
     timelineSection(outcome),
     ...checkSections(outcome),
+    ...analysisSections(outcome),
     historySection(outcome),
   ]
     .filter(Boolean)

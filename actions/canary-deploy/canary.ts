@@ -12,6 +12,7 @@ import { APP_LABEL, COLOR_LABEL, baseSelector, colorSelector, coloredHpa, deploy
 import { planRollback, planWeights, servedWeight, type WeightStep } from '../lib/deploy/plan.js';
 import { releaseOf, type Release } from '../lib/deploy/release.js';
 import { isAvailable } from '../lib/deploy/rollout.js';
+import { analysisOf } from '../lib/deploy/analysis.js';
 import { DeploySession, type DeployEnvironment, type Outcome } from '../lib/deploy/session.js';
 import { switchTraffic } from '../lib/deploy/traffic.js';
 import { sleep as realSleep } from '../lib/retry.js';
@@ -203,15 +204,27 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
       await this.step(`checks at ${step.weight}%`, () => this.gate(course.manifests.service, course.next), (detail) => detail);
       report.checks = 'passed';
     }
-    report.analysis = await this.analyse(course, step);
+    await this.analyseStep(course, report);
   }
 
   /**
-   * The analysis of a step (metrics against thresholds): the place where it plugs in, after the
-   * checks and before step-pause. It throws to abort the canary. Not built yet: nothing to judge.
+   * The step's analysis (`analysis`: metrics against thresholds), after its checks and before
+   * step-pause; a result other than successful throws, and the canary is aborted as for failed checks.
+   * A first release has no live version to share traffic with, so it has no steps to judge.
    */
-  protected async analyse(_course: Course, _step: WeightStep): Promise<string> {
-    return 'not configured';
+  private async analyseStep(course: Course, report: StepReport): Promise<void> {
+    const analysis = analysisOf(this.inputs.analyses, 'analysis');
+    if (!analysis) {
+      report.analysis = 'not configured';
+      return;
+    }
+    if (!course.live) return;
+    const values = { app: this.inputs.app, namespace: this.inputs.namespace, color: course.next, 'live-color': course.live, revision: String(course.record.revision) };
+    try {
+      await this.judge(`analysis at ${report.weight}%`, analysis, values);
+    } finally {
+      report.analysis = this.outcome.analysisRuns.at(-1)?.result.phase ?? 'error';
+    }
   }
 
   private async paused(course: Course): Promise<void> {
@@ -236,6 +249,7 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
       await this.step('checks at 100%', () => this.gate(course.manifests.service, course.next), (detail) => detail);
       report.checks = 'passed';
     }
+    await this.analyseStep(course, report);
     const liveDeployment = course.live ? await this.getColor(course.live) : undefined;
     this.outcome.previousImage = this.imageOf(liveDeployment);
     this.outcome.previousRevision = String(decodeRelease(liveDeployment)?.revision ?? decodeRelease(this.before)?.revision ?? '');

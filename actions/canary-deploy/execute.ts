@@ -1,5 +1,5 @@
 /** canary-deploy after validation: the shared deploy frame with the canary strategy. */
-import { executeDeploy } from '../lib/deploy/execute.js';
+import { analysisOutputs, executeDeploy } from '../lib/deploy/execute.js';
 import { runCanary } from './canary.js';
 import type { CanaryInputs } from './inputs.js';
 import { renderSummary } from './report.js';
@@ -16,6 +16,7 @@ export function executeCanary(inputs: CanaryInputs): Promise<void> {
       'previous-image': outcome.previousImage,
       promoted: String(outcome.promoted),
       'rolled-back': String(outcome.rolledBack),
+      ...analysisOutputs(outcome),
     }),
     summary: renderSummary,
   });

@@ -1,4 +1,4 @@
-/** canary-deploy's inputs: the shared deploy inputs, `steps` and `step-pause`. */
+/** canary-deploy's inputs: the shared deploy inputs (with the `analysis` spec), `steps` and `step-pause`. */
 import { readDeployInputs, type DeployInputs } from '../lib/deploy/inputs.js';
 import { InputError, readDuration, readString, type Env } from '../lib/inputs.js';
 
@@ -19,6 +19,6 @@ export function parseSteps(value: string): number[] {
 }
 
 export async function readCanaryInputs(env: Env = process.env, cwd = process.cwd()): Promise<CanaryInputs> {
-  const inputs = await readDeployInputs(env, cwd);
+  const inputs = await readDeployInputs(env, cwd, ['analysis']);
   return { ...inputs, steps: parseSteps(readString('steps', env) || '10,50,100'), stepPauseMs: readDuration('step-pause', 60_000, env) };
 }

@@ -1,5 +1,5 @@
 /** The canary-deploy job summary, as a pure function of the outcome. */
-import { checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
+import { analysisSections, checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
 import { table } from '../lib/summary.js';
 import type { CanaryOutcome } from './canary.js';
 import type { CanaryInputs } from './inputs.js';
@@ -35,6 +35,7 @@ export function renderSummary(inputs: CanaryInputs, outcome: CanaryOutcome): str
     steps,
     timelineSection(outcome),
     ...checkSections(outcome),
+    ...analysisSections(outcome),
     historySection(outcome),
   ]
     .filter(Boolean)

@@ -100,6 +100,13 @@ export const programs: Program[] = [
     sources: [{ script: 'test/cluster/build/build.ts', dir: 'k8s-v1.32.9' }],
     hint: 'run `npx tsx test/cluster/build/build.ts` (builds Kubernetes v1.32.9 and etcd v3.5.36 from their Go modules; about 15 min on 2 cores)',
   },
+  {
+    command: 'prometheus',
+    usedBy: 'test/analysis (a real Prometheus judges releases)',
+    version: { args: ['--version'], pattern: /prometheus, version (\d+\.\d+\.\d+)/, atLeast: '2.42' },
+    sources: [{ apt: 'prometheus' }],
+    hint: 'apt-get install prometheus',
+  },
   { command: 'chromium', usedBy: 'test/workflows-run (Playwright in e2e.yml)', sources: [{ apt: 'chromium' }], hint: 'apt-get install chromium' },
   { command: 'curl', usedBy: 'test/workflows-run (the k6 stand-in)', sources: [{ apt: 'curl' }], hint: 'apt-get install curl' },
   { command: 'jq', usedBy: 'test/workflows-run (workflow steps)', sources: [{ apt: 'jq' }], hint: 'apt-get install jq' },

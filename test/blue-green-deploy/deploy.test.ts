@@ -13,7 +13,7 @@ describe('colours alternate and traffic follows', () => {
     const r = await stage.deploy({ image: 'sunday/web:v1', checks: '- url: /healthz\n  expect-body: v1' }, { context: { sha: 'a'.repeat(40), actor: 'deployer' } });
     expect(r.errors).toEqual([]);
     expect(r.exitCode).toBe(0);
-    expect(r.outputs).toEqual({ 'active-color': 'blue', 'previous-color': 'none', promoted: 'true', 'rolled-back': 'false', deployment: 'web-blue', image: 'sunday/web:v1', revision: '1', 'previous-revision': '' });
+    expect(r.outputs).toEqual({ 'active-color': 'blue', 'previous-color': 'none', promoted: 'true', 'rolled-back': 'false', deployment: 'web-blue', image: 'sunday/web:v1', revision: '1', 'previous-revision': '', analysis: '', 'analysis-failed-metric': '' });
     expect(await stage.serving()).toBe('v1');
     const service = stage.service();
     expect(service.spec.selector).toEqual({ app: 'web', 'sunday.dev/color': 'blue' });

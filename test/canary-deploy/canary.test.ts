@@ -28,6 +28,8 @@ describe('a canary through 10/50/100 under steady traffic', () => {
       'previous-image': 'sunday/web:v1',
       promoted: 'true',
       'rolled-back': 'false',
+      analysis: '',
+      'analysis-failed-metric': '',
     });
     expect(traffic.failures).toEqual([]);
     expect(new Set(traffic.seen)).toEqual(new Set(['v1', 'v2']));

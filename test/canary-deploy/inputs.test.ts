@@ -24,13 +24,22 @@ const both: Array<[Record<string, string>, string]> = [
   [{ 'scale-down-delay': 'soon' }, "Input 'scale-down-delay' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'"],
 ];
 const canaryOnly: Array<[Record<string, string>, string]> = [
+  [{ analysis: 'metrics:\n  - name: error-rate\n    query: sum(up)\n    success: below 0.1', 'prometheus-url': 'http://127.0.0.1:9' }, "Input 'analysis' metrics[0].success: must be a condition such as '< 0.001', '>= 0.99' or 'ratio <= 1.2' (operators <, <=, >, >=, ==)"],
+  [{ analysis: 'metrics:\n  - name: up\n    query: sum(up)\n    success: "> 0"' }, "Input 'prometheus-url' is required by the analysis (or give 'prometheus' in the spec)"],
+  [{ analysis: 'metrics:\n  - name: up\n    query: sum(up)\n    success: "> 0"', 'prometheus-url': 'http://127.0.0.1:9', 'prometheus-auth': 'bearer' }, "Input 'prometheus-token' is required when prometheus-auth is bearer"],
   [{ steps: '50,10,100' }, "Input 'steps' must be percentages from 1 to 100, strictly increasing and ending at 100, such as '10,50,100'"],
   [{ steps: '10,50' }, "Input 'steps' must be percentages from 1 to 100, strictly increasing and ending at 100, such as '10,50,100'"],
   [{ 'step-pause': 'a minute' }, "Input 'step-pause' must be a duration such as '250ms', '30s', '5m', '1h' or '1m30s'"],
 ];
 
+const blueGreenOnly: Array<[Record<string, string>, string]> = [
+  [{ 'post-promotion-analysis': 'interval: 1s\nmetrics:\n  - name: p95\n    query: sum(rate(x{pod=~"{{pod}}"}[5s]))\n    success: "< 0.2"', 'prometheus-url': 'http://127.0.0.1:9' }, "Input 'post-promotion-analysis' metrics[0].query: has an unknown placeholder {{pod}}; known are {{app}}, {{namespace}}, {{color}}, {{live-color}}, {{revision}}"],
+  [{ 'pre-promotion-analysis': 'count: 0\nmetrics: []', 'prometheus-url': 'http://127.0.0.1:9' }, "Input 'pre-promotion-analysis' count: must be a whole number from 1 to 1000"],
+  [{ 'pre-promotion-analysis': 'metrics:\n  - name: up\n    query: sum(up)\n    success: "> 0"', 'prometheus-url': 'http://127.0.0.1:9', 'prometheus-auth': 'sigv4' }, "Input 'role-to-assume' is required when prometheus-auth is sigv4: the request is signed with the credentials of that role, taken through GitHub OIDC"],
+];
+
 describe.each([
-  ['blue-green-deploy', both],
+  ['blue-green-deploy', [...both, ...blueGreenOnly]],
   ['canary-deploy', [...both, ...canaryOnly]],
 ] as const)('%s', (action, cases) => {
   test.each(cases)('%p → one error line, exit 1, zero API requests', async (inputs, message) => {

@@ -57,5 +57,5 @@ export async function connect(access: ClusterAccess, log: (line: string) => void
     },
   });
   log(`EKS cluster ${cluster.name} (${cluster.endpoint}) as ${identity.assumedRoleArn ?? identity.roleArn}`);
-  return connectionFor(kc);
+  return { ...(await connectionFor(kc)), awsCredentials: credentials };
 }

@@ -5,13 +5,17 @@
  */
 import { hostname } from 'node:os';
 import * as core from '@actions/core';
+import { readString } from '../inputs.js';
 import { readRunContext } from '../run-context.js';
+import { maskSecret } from '../secrets.js';
 import { writeSummary } from '../summary.js';
+import { analysisSecrets } from './analysis.js';
 import { connect } from './connect.js';
 import type { DeployInputs } from './inputs.js';
 import { Cluster } from './kube.js';
 import { prepare } from './release.js';
 import type { DeployEnvironment, Outcome } from './session.js';
+import type { AwsCredentials } from '../aws/credentials.js';
 
 export interface Strategy<I extends DeployInputs, O extends Outcome> {
   run(env: DeployEnvironment<I>): Promise<O>;
@@ -20,6 +24,8 @@ export interface Strategy<I extends DeployInputs, O extends Outcome> {
 }
 
 export async function executeDeploy<I extends DeployInputs, O extends Outcome>(inputs: I, strategy: Strategy<I, O>): Promise<void> {
+  // Before the first log line: the Prometheus token, even when no analysis uses it.
+  for (const secret of [readString('prometheus-token'), ...analysisSecrets(inputs.analyses)]) maskSecret(secret);
   const context = readRunContext();
   const cwd = process.cwd();
   // A kubeconfig is read locally; EKS needs AWS: connect to it only once the workspace is read.
@@ -34,9 +40,26 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
     holder: `${context.runUrl || context.repository || 'local'}#${context.job || 'job'} (${hostname()}:${process.pid})`,
     log: core.info,
     notice: (line) => core.notice(line),
+    awsCredentials: awsCredentials(inputs, connection.awsCredentials),
   });
   for (const [name, value] of Object.entries(strategy.outputs(outcome))) core.setOutput(name, value);
   await writeSummary(strategy.summary(inputs, outcome));
   await connection.dispatcher.close();
   if (outcome.failure) throw new Error(outcome.failure);
+}
+
+/** `analysis`: how the last analysis ended ('' when none ran); `analysis-failed-metric`: the metric that ended it. */
+export function analysisOutputs(outcome: Outcome): Record<'analysis' | 'analysis-failed-metric', string> {
+  const last = outcome.analysisRuns.at(-1)?.result;
+  return { analysis: last?.phase ?? '', 'analysis-failed-metric': last?.failedMetric ?? '' };
+}
+
+/** For a SigV4 analysis: the credentials EKS was reached with, or (a kubeconfig cluster) the role assumed once, when first needed. */
+function awsCredentials(inputs: DeployInputs, connected: AwsCredentials | undefined): (() => Promise<AwsCredentials>) | undefined {
+  if (connected) return () => Promise.resolve(connected);
+  const aws = inputs.aws;
+  if (!aws || !inputs.analyses.some((analysis) => analysis.access.auth.kind === 'sigv4')) return undefined;
+  let assumed: Promise<AwsCredentials> | undefined;
+  return () =>
+    (assumed ??= import('../aws/credentials.js').then(async ({ assumeRoleWithOidc }) => (await assumeRoleWithOidc({ roleArn: aws.roleArn, region: aws.region, sessionName: aws.sessionName })).credentials));
 }

@@ -10,6 +10,7 @@ import { parseChecks, type Check } from '../check-spec.js';
 import { isImageReference } from '../image-ref.js';
 import { checkPathText } from '../paths.js';
 import { InputError, parseDocument, parseInteger, readChoice, readDuration, readLines, readString, readUrl, type Env } from '../inputs.js';
+import { readAnalysisInputs, type AnalysisInput } from './analysis.js';
 
 export const MODES = ['deploy', 'promote', 'deploy-and-promote', 'rollback', 'abort'] as const;
 export type Mode = (typeof MODES)[number];
@@ -47,6 +48,10 @@ export interface DeployInputs {
   /** The history revision to roll back to (mode rollback); undefined: the one before the live release's. */
   revision?: number;
   cluster: ClusterAccess;
+  /** role-to-assume and aws-region: for EKS, and for an analysis signed with SigV4. */
+  aws?: AwsInputs;
+  /** The analysis spec inputs given (by input name), each with its Prometheus access. */
+  analyses: AnalysisInput[];
 }
 
 export function dnsLabel(name: string, value: string, max = 63): string {
@@ -98,7 +103,8 @@ function readRevision(env: Env, mode: Mode): number | undefined {
   return revision;
 }
 
-export async function readDeployInputs(env: Env = process.env, cwd = process.cwd()): Promise<DeployInputs> {
+/** `analysisInputs`: the action's analysis spec inputs, e.g. `['analysis']`. */
+export async function readDeployInputs(env: Env = process.env, cwd = process.cwd(), analysisInputs: readonly string[] = []): Promise<DeployInputs> {
   const mode = readChoice('mode', MODES, 'deploy-and-promote', env);
   const app = readString('app', env);
   if (!app) throw new InputError('app', 'is required: the base name of the app (Deployments are <app>-blue and <app>-green)');
@@ -116,7 +122,8 @@ export async function readDeployInputs(env: Env = process.env, cwd = process.cwd
     throw new InputError('cluster-name', 'must be an EKS cluster name: 1 to 100 letters, digits, - and _, starting with a letter or digit');
   }
   const aws = readAwsInputs(env, clusterName ? { required: true, reason: 'with cluster-name (EKS)' } : {});
-  if (aws && !clusterName) throw new InputError('cluster-name', 'is required with role-to-assume and aws-region (EKS)');
+  // Without cluster-name, the role may still sign the analysis's queries (Amazon Managed Service for Prometheus).
+  if (aws && !clusterName && readString('prometheus-auth', env) !== 'sigv4') throw new InputError('cluster-name', 'is required with role-to-assume and aws-region (EKS)');
   if (clusterName && readString('kubeconfig', env)) throw new InputError('kubeconfig', "and input 'cluster-name' cannot both be given: choose a kubeconfig or EKS");
   const cluster: ClusterAccess = clusterName && aws ? { kind: 'eks', clusterName, aws } : readKubeconfig(env, cwd);
 
@@ -142,5 +149,7 @@ export async function readDeployInputs(env: Env = process.env, cwd = process.cwd
     lockTimeoutMs: readDuration('lock-timeout', 300_000, env),
     revision: readRevision(env, mode),
     cluster,
+    aws,
+    analyses: await readAnalysisInputs(analysisInputs, aws, env, cwd),
   };
 }

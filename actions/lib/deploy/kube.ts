@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { proxyFor } from '../proxy.js';
 import { tlsDispatcher } from '../proxy-agents.js';
 import { backoffDelay, sleep } from '../retry.js';
+import type { AwsCredentials } from '../aws/credentials.js';
 import type { KubeObject } from './model.js';
 
 export const FIELD_MANAGER = 'sunday-blue-green-deploy';
@@ -71,6 +72,8 @@ export interface Connection {
   dispatcher: Dispatcher;
   /** The Authorization header the kubeconfig gives now (asked each time: a token may be refreshed). */
   authorization(): Promise<Record<string, string>>;
+  /** On EKS: the credentials of role-to-assume the connection was made with (an analysis signs with them too). */
+  awsCredentials?: AwsCredentials;
 }
 
 type HttpsOptions = { headers?: Record<string, string>; ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string };

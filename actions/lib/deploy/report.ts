@@ -1,4 +1,5 @@
 /** The parts of a deploy's job summary both strategies share: timeline, checks, recent revisions. */
+import { analysisSummary } from '../analysis/summary.js';
 import { link, table } from '../summary.js';
 import type { Outcome } from './session.js';
 import { formatMs } from './timeline.js';
@@ -12,6 +13,11 @@ export function checkSections(outcome: Outcome): string[] {
   return outcome.checkRuns.map(({ label, run }) =>
     `#### ${label}\n\n${table(['', 'Check', 'URL', 'Status', 'Attempts', 'Error'], run.results.map((r) => [r.ok ? '✅' : '❌', r.name, r.url, r.status ?? '-', r.attempts, r.error ?? '']))}`,
   );
+}
+
+/** Each analysis that ran: its measurements per metric, as a table and a chart. */
+export function analysisSections(outcome: Outcome): string[] {
+  return outcome.analysisRuns.map(({ title, spec, result }) => analysisSummary(title, spec, result).replace(/^### /, '#### '));
 }
 
 /** The recent revisions, newest first: what `mode: rollback` with `revision` can go back to. */

@@ -4,7 +4,11 @@
  * revision history, the scale-down deadline, and the outcome every report reads. A strategy
  * (blue-green-deploy's, canary-deploy's) extends it with its modes.
  */
+import { analyse, type AnalysisResult, type AnalysisSpec } from '../analysis/index.js';
+import type { TemplateValues } from '../analysis/template.js';
+import type { AwsCredentials } from '../aws/credentials.js';
 import { runChecks, type CheckRun } from '../checks.js';
+import type { AnalysisInput } from './analysis.js';
 import type { Check } from '../check-spec.js';
 import { sleep as realSleep, type Sleep } from '../retry.js';
 import { ANNOTATIONS, auditAnnotations, deadlineAnnotation, decodeRelease, encodeRelease, scaleDownDeadline, type ReleaseRecord, type RunInfo, type Strategy } from './annotations.js';
@@ -30,6 +34,16 @@ export interface DeployEnvironment<I extends DeployInputs = DeployInputs> {
   log: (line: string) => void;
   notice: (line: string) => void;
   sleep?: Sleep;
+  /** The credentials of role-to-assume (through GitHub OIDC), for analyses signed with SigV4. */
+  awsCredentials?: () => Promise<AwsCredentials>;
+}
+
+/** One analysis as it ran: what the summary shows and the outputs read. */
+export interface AnalysisRun {
+  title: string;
+  input: string;
+  spec: AnalysisSpec;
+  result: AnalysisResult;
 }
 
 export interface Outcome {
@@ -48,6 +62,7 @@ export interface Outcome {
   /** Why the run failed; undefined when it did what was asked. */
   failure?: string;
   checkRuns: Array<{ label: string; run: CheckRun }>;
+  analysisRuns: AnalysisRun[];
   /** The history as the run left it, newest last. */
   history: RevisionEntry[];
 }
@@ -69,7 +84,7 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
     protected readonly env: DeployEnvironment<I>,
     protected readonly strategy: Strategy,
   ) {
-    this.outcome = { activeColor: 'none', previousColor: 'none', promoted: false, rolledBack: false, deployment: '', image: '', previousImage: '', revision: '', previousRevision: '', timeline: new Timeline(env.log), notes: [], checkRuns: [], history: [] };
+    this.outcome = { activeColor: 'none', previousColor: 'none', promoted: false, rolledBack: false, deployment: '', image: '', previousImage: '', revision: '', previousRevision: '', timeline: new Timeline(env.log), notes: [], checkRuns: [], analysisRuns: [], history: [] };
     this.serviceRef = { apiVersion: 'v1', kind: 'Service', name: env.inputs.service, namespace: env.inputs.namespace };
   }
 
@@ -250,6 +265,19 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
       const failed = run.results.filter((result) => !result.ok);
       throw new Error(`${failed.length} of ${run.results.length} ${label} failed: ${failed.map((r) => `${r.name} (${r.error})`).join('; ')}`);
     }
+  }
+
+  /**
+   * Runs an analysis as a step of the timeline, one log line per measurement. Anything but
+   * `successful` throws, so the strategy undoes the release as it does for failed checks.
+   */
+  protected async judge(title: string, analysis: AnalysisInput, values: TemplateValues): Promise<void> {
+    await this.step(title, async () => {
+      const result = await analyse(analysis.spec, analysis.access, { values, credentials: this.env.awsCredentials, log: this.env.log, sleep: this.env.sleep });
+      this.outcome.analysisRuns.push({ title, input: analysis.input, spec: analysis.spec, result });
+      if (result.phase !== 'successful') throw new Error(`${analysis.input} ${result.phase}: ${result.reason}`);
+      return result;
+    }, (result) => `${result.measurements.length} measurement(s), all successful`);
   }
 
   protected async removeColor(color: Color): Promise<void> {

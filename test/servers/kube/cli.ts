@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startKubeEmulator } from './server.js';
-import { IMAGE_MODES, type ImageMode } from './types.js';
+import { IMAGE_MODES, isImageMode, type ImageMode } from './types.js';
 
 function fail(message: string): never {
   process.stderr.write(`kube-emulator: ${message}\n`);
@@ -33,7 +33,7 @@ const faultImages: Record<string, ImageMode> = {};
 for (const spec of values['fault-image']) {
   const at = spec.lastIndexOf('=');
   const mode = spec.slice(at + 1) as ImageMode;
-  if (at <= 0 || !IMAGE_MODES.includes(mode)) fail(`--fault-image wants <substring>=<mode> with mode one of ${IMAGE_MODES.join(', ')}; got ${JSON.stringify(spec)}`);
+  if (at <= 0 || !isImageMode(mode)) fail(`--fault-image wants <substring>=<mode> with mode one of ${IMAGE_MODES.join(', ')}, errors:<N>, latency:<ms>; got ${JSON.stringify(spec)}`);
   faultImages[spec.slice(0, at)] = mode;
 }
 const pace = values.pace === undefined ? undefined : Number(values.pace);

@@ -8,11 +8,15 @@
  * and a run-to-completion container ends by its mode (see `imageBehaviour`). A deleted pod's
  * server drains for a moment before it closes in the emulator, as a container that handles SIGTERM
  * gracefully does while kube-proxy stops sending it new connections: a connection routed to it just
- * before still gets its answer.
+ * before still gets its answer. Deterministic faults: every Nth answer is a 500 with `errors:<N>`,
+ * each answer comes `<ms>` later with `latency:<ms>`. Each pod exports its own `/metrics` (requests
+ * by code and method, and their durations; /metrics itself not counted), as an instrumented app
+ * does, for the Prometheus the analysis tests start.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IMAGE_MODES, type ImageMode } from './types.js';
+import { HttpMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
+import { IMAGE_MODES, isImageMode, type ImageMode } from './types.js';
 
 /** `registry:5000/team/web:v2@sha256:…` → `v2`; an untagged image is `latest`. */
 export function imageTag(image: string): string {
@@ -25,6 +29,11 @@ export function imageTag(image: string): string {
 /** How long a deleted pod keeps answering connections it already has (a graceful shutdown). */
 const POD_DRAIN_MS = 500;
 
+/** The number of `errors:<N>` or `latency:<ms>`, when the mode is that one. */
+function numberIn(mode: ImageMode, kind: 'errors' | 'latency'): number | undefined {
+  return mode.startsWith(`${kind}:`) ? Number(mode.slice(kind.length + 1)) : undefined;
+}
+
 /** Failure modes by image substring, e.g. `{ 'web:v3': 'never-ready' }`; the latest setting that matches wins. */
 export class ImageModes {
   private readonly modes = new Map<string, ImageMode>();
@@ -35,7 +44,7 @@ export class ImageModes {
 
   /** Sets the mode of images whose name contains `substring` ('ok' heals them). */
   set(substring: string, mode: ImageMode): void {
-    if (!IMAGE_MODES.includes(mode)) throw new Error(`unknown image mode ${mode} (expected one of ${IMAGE_MODES.join(', ')})`);
+    if (!isImageMode(mode)) throw new Error(`unknown image mode ${mode} (expected one of ${IMAGE_MODES.join(', ')})`);
     this.modes.delete(substring);
     this.modes.set(substring, mode);
   }
@@ -96,14 +105,24 @@ export class PodRuntime {
     const running = this.pods.get(podUid);
     if (running) return running.port;
     const tag = imageTag(image);
+    const metrics = new HttpMetrics();
+    let served = 0;
     const handler = (request: IncomingMessage, response: ServerResponse) => {
+      const path = request.url?.split('?')[0];
+      if (path === '/metrics') return void response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(metrics.render());
+      const started = performance.now();
       const mode = this.modeOf(image);
       const answer = () => {
-        const status = answerStatus(mode, request.url ?? '/');
+        served++;
+        let status = answerStatus(mode, request.url ?? '/');
+        const every = numberIn(mode, 'errors');
+        if (every && served % every === 0) status = 500;
         response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-pod-name': podName, 'x-image': image });
         response.end(status === 200 ? `${tag}\n` : `${tag} unhealthy\n`);
+        metrics.observe(request.method ?? 'GET', status, (performance.now() - started) / 1000);
       };
-      if (mode === 'slow') setTimeout(answer, this.slowMs);
+      const delay = mode === 'slow' ? this.slowMs : (numberIn(mode, 'latency') ?? 0);
+      if (delay > 0) setTimeout(answer, delay);
       else answer();
     };
     const servers: Server[] = [];

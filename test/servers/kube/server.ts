@@ -42,7 +42,7 @@ import { mapSelectorMatcher } from './selectors.js';
 import { ServiceProxies } from './service-proxy.js';
 import { Store } from './store.js';
 import { generateServingCertificates } from './tls.js';
-import { IMAGE_MODES, deepEqual, type ImageMode, type KubeObject } from './types.js';
+import { deepEqual, isImageMode, type ImageMode, type KubeObject } from './types.js';
 
 export interface KubeEmulatorOptions {
   /** Milliseconds between controller passes; 0 is as fast as possible. Default 10. */
@@ -128,7 +128,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const tokenCheck = options.tokenCheck ?? (strict ? (given: string) => given === token : undefined);
   const imageModes = new ImageModes();
   for (const [substring, mode] of Object.entries(options.faultImages ?? {})) {
-    if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
+    if (!isImageMode(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
     imageModes.set(substring, mode);
   }
   const modeOf = (image: string): ImageMode => imageModes.of(image);
@@ -235,7 +235,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
       return count;
     },
     setImageMode: (imageSubstring, mode) => {
-      if (!IMAGE_MODES.includes(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
+      if (!isImageMode(mode)) throw new Error(`kube emulator: unknown image mode ${mode}`);
       imageModes.set(imageSubstring, mode);
       loop.kick();
     },

@@ -62,9 +62,16 @@ export interface Condition {
   lastProbeTime?: string | null;
 }
 
-/** Failure modes of a pod image (see pods.ts). */
-export type ImageMode = 'ok' | 'never-ready' | 'crash-loop' | 'unhealthy' | 'slow';
+/**
+ * Failure modes of a pod image (see pods.ts); two are deterministic and take a number:
+ * `errors:<N>` (every Nth request answers 500) and `latency:<ms>` (each answer that much later).
+ */
+export type ImageMode = 'ok' | 'never-ready' | 'crash-loop' | 'unhealthy' | 'slow' | `errors:${number}` | `latency:${number}`;
 export const IMAGE_MODES: readonly ImageMode[] = ['ok', 'never-ready', 'crash-loop', 'unhealthy', 'slow'];
+
+export function isImageMode(mode: string): mode is ImageMode {
+  return (IMAGE_MODES as readonly string[]).includes(mode) || /^errors:[1-9]\d*$/.test(mode) || /^latency:\d+$/.test(mode);
+}
 
 export function deepClone<T>(value: T): T {
   return structuredClone(value);
