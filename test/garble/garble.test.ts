@@ -40,6 +40,7 @@ const CASES: Record<string, string> = {
   unicode: 'ünïcödé 🚀 名前 \u202e',
   newline: 'line one\nline two\r\nline three',
   shell: `$(touch ${pwned(1)}); \`touch ${pwned(2)}\`; touch ${pwned(3)} && echo | cat > ${pwned(4)}`,
+  // repo-root: allowed — a hostile input value; the test sandboxes where it lands
   traversal: '../../../../etc/passwd',
   '100kb': 'x'.repeat(100 * 1024),
   'bad-url': 'http://exa mple.com:99999/%zz',

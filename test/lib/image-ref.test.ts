@@ -8,6 +8,7 @@ test.each([
 });
 
 test.each([
+  // repo-root: allowed — hostile image references, never opened as paths
   '', '-rm', '--help', 'Sunday/App', 'app:', 'app@sha256:short', 'a b', 'ünïcödé', '../../etc/passwd', '/abs/path', 'http://host/app',
   '$(id)', 'app;rm -rf /', 'line1\nline2', 'x'.repeat(600),
 ])('%p is not', (value) => {

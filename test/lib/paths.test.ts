@@ -31,6 +31,7 @@ test('an absolute path under RUNNER_TEMP is allowed', () => {
   expect(resolveWritablePath('sarif', join(runnerTemp, 'x/y.sarif'), roots())).toBe(join(runnerTemp, 'x/y.sarif'));
 });
 
+// repo-root: allowed — paths the rule under test must refuse
 test.each(['../../etc/passwd', '/etc/passwd', '../outside/x.sarif', 'link-out/x.sarif', 'link-out/new/dir/x.sarif', '.', ''])('%p outside both is an input error', (value) => {
   expect(() => resolveWritablePath('sarif', value, roots())).toThrow(refused(value));
 });

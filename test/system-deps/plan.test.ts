@@ -39,7 +39,8 @@ test.each<[string, Program, Probe, boolean]>([
 });
 
 test('all present: nothing to do', () => {
-  const probes = new Map(programs.map((p) => [p.command, found(p.command === 'kubectl' ? '1.32.4' : undefined)]));
+  // Each at the lowest version its rule allows (kubectl 1.32, Go 1.26, act 0.2.89, …).
+  const probes = new Map(programs.map((p) => [p.command, found(p.version?.atLeast)]));
   expect(plan(programs, probes, user)).toEqual({ steps: [], unmet: [] });
 });
 
@@ -82,8 +83,8 @@ test('several unmet programs still make one line', () => {
 });
 
 test('every entry can be got somewhere and says how by hand', () => {
-  for (const program of programs) {
-    expect(program.hint).not.toBe('');
-    expect(program.sources.length).toBeGreaterThan(0);
-  }
+  for (const program of programs) expect(program.hint).not.toBe('');
+  // Only Go has no source: nothing here installs a toolchain (Debian's is too old), so a machine
+  // without it stops with the one line, as the fresh-machine issue says.
+  expect(programs.filter((program) => program.sources.length === 0).map((program) => program.command)).toEqual(['go']);
 });

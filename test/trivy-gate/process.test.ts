@@ -115,6 +115,7 @@ describe('report mode', () => {
     const ws = join(sandbox, 'home', 'runner', 'work', 'app');
     mkdirSync(ws, { recursive: true });
     copyFileSync(join(fixtures, 'npm.json'), join(ws, 'r.json'));
+    // repo-root: allowed — sarif paths the action must refuse; the sandbox holds where they point
     const outside = [join('..', '..', '..', '..', 'etc', 'passwd'), join('..', 'escape', 'made.sarif'), join(sandbox, 'abs', 'made.sarif')];
     for (const sarif of outside) {
       const r = await runStep('trivy-gate', { inputs: { report: 'r.json', sarif }, workspace: ws });

@@ -37,9 +37,15 @@ test('CI on a push to main: lint, type check, tests, both images pushed with bot
     jobs: {
       'backend/Sunday CI/backend · lint, types, tests, audit': 'success',
       'backend/Sunday CI/backend · image': 'success',
+      // platform-strategy native only (the default is qemu: one job builds both platforms)
+      'backend/Sunday CI/backend · image linux/amd64': 'skipped',
+      'backend/Sunday CI/backend · image linux/arm64': 'skipped',
       'backend/Sunday CI/backend · trivy fs': 'skipped',
       'frontend/Sunday CI/frontend · lint, types, tests, audit': 'success',
       'frontend/Sunday CI/frontend · image': 'success',
+      // platform-strategy native only (the default is qemu: one job builds both platforms)
+      'frontend/Sunday CI/frontend · image linux/amd64': 'skipped',
+      'frontend/Sunday CI/frontend · image linux/arm64': 'skipped',
       'frontend/Sunday CI/frontend · trivy fs': 'skipped',
     },
   });
@@ -97,9 +103,15 @@ test('CI on a pull request: built, scanned with trivy fs, nothing pushed, no tok
     jobs: {
       'backend/Sunday CI/backend · lint, types, tests, audit': 'success',
       'backend/Sunday CI/backend · image': 'success',
+      // platform-strategy native only (the default is qemu: one job builds both platforms)
+      'backend/Sunday CI/backend · image linux/amd64': 'skipped',
+      'backend/Sunday CI/backend · image linux/arm64': 'skipped',
       'backend/Sunday CI/backend · trivy fs': 'success',
       'frontend/Sunday CI/frontend · lint, types, tests, audit': 'success',
       'frontend/Sunday CI/frontend · image': 'success',
+      // platform-strategy native only (the default is qemu: one job builds both platforms)
+      'frontend/Sunday CI/frontend · image linux/amd64': 'skipped',
+      'frontend/Sunday CI/frontend · image linux/arm64': 'skipped',
       'frontend/Sunday CI/frontend · trivy fs': 'success',
     },
   });
