@@ -1,5 +1,5 @@
 /** The blue-green-deploy job summary, as a pure function of the outcome. */
-import { analysisSections, checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
+import { deploySummary } from '../lib/deploy/report.js';
 import type { Outcome } from '../lib/deploy/session.js';
 import { table } from '../lib/summary.js';
 import type { BlueGreenInputs } from './deploy.js';
@@ -24,16 +24,5 @@ export function renderSummary(inputs: BlueGreenInputs, outcome: Outcome): string
       ['Rolled back', String(outcome.rolledBack)],
     ],
   );
-  return [
-    verdict,
-    outcome.failure ? `**Reason:** ${outcome.failure}` : '',
-    facts,
-    outcome.notes.map((note) => `- ${note}`).join('\n'),
-    timelineSection(outcome),
-    ...checkSections(outcome),
-    ...analysisSections(outcome),
-    historySection(outcome),
-  ]
-    .filter(Boolean)
-    .join('\n\n');
+  return deploySummary(outcome, verdict, facts);
 }

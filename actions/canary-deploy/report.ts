@@ -1,5 +1,5 @@
 /** The canary-deploy job summary, as a pure function of the outcome. */
-import { analysisSections, checkSections, historySection, timelineSection } from '../lib/deploy/report.js';
+import { deploySummary } from '../lib/deploy/report.js';
 import { table } from '../lib/summary.js';
 import type { CanaryOutcome } from './canary.js';
 import type { CanaryInputs } from './inputs.js';
@@ -27,17 +27,5 @@ export function renderSummary(inputs: CanaryInputs, outcome: CanaryOutcome): str
   const steps = outcome.steps.length
     ? `#### Steps\n\n${table(['Weight served', 'New replicas', 'Old replicas', 'Checks', 'Analysis'], outcome.steps.map((s) => [`${s.weight}%`, s.newReplicas, s.oldReplicas, s.checks, s.analysis]))}`
     : '';
-  return [
-    verdict,
-    outcome.failure ? `**Reason:** ${outcome.failure}` : '',
-    facts,
-    outcome.notes.map((note) => `- ${note}`).join('\n'),
-    steps,
-    timelineSection(outcome),
-    ...checkSections(outcome),
-    ...analysisSections(outcome),
-    historySection(outcome),
-  ]
-    .filter(Boolean)
-    .join('\n\n');
+  return deploySummary(outcome, verdict, facts, [steps]);
 }

@@ -4,6 +4,26 @@ import { link, table } from '../summary.js';
 import type { Outcome } from './session.js';
 import { formatMs } from './timeline.js';
 
+/**
+ * A deploy's whole summary: the strategy's own verdict and facts table, the failure, the notes, the
+ * strategy's extra sections (a canary's steps), then the parts both share.
+ */
+export function deploySummary(outcome: Outcome, verdict: string, facts: string, extra: string[] = []): string {
+  return [
+    verdict,
+    outcome.failure ? `**Reason:** ${outcome.failure}` : '',
+    facts,
+    outcome.notes.map((note) => `- ${note}`).join('\n'),
+    ...extra,
+    timelineSection(outcome),
+    ...checkSections(outcome),
+    ...analysisSections(outcome),
+    historySection(outcome),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 export function timelineSection(outcome: Outcome): string {
   const rows = outcome.timeline.entries.map((e) => [e.step, e.ok ? '✅' : '❌', formatMs(e.startMs), formatMs(e.durationMs), e.detail ?? '']);
   return `#### Timeline\n\n${table(['Step', 'Result', 'At', 'Took', 'Detail'], rows)}`;
