@@ -57,7 +57,7 @@ test("the Slack update's ts wiring: prepare hands out a ts output that does not 
 });
 
 test('an output name of the deploy job: `promoted` renamed, a release failing after the switch is not rolled back', async () => {
-  const suite = brokenSuite(stage, 'deploy-output', '      promoted: ${{ steps.deploy.outputs.promoted }}', '      switched: ${{ steps.deploy.outputs.promoted }}');
+  const suite = brokenSuite(stage, 'deploy-output', '      promoted: ${{ steps.deploy.outputs.promoted || steps.canary.outputs.promoted }}', '      switched: ${{ steps.deploy.outputs.promoted || steps.canary.outputs.promoted }}');
   const outcome = await smokeFailsAfterSwitch(stage, suite);
   await expect(outcome.check()).rejects.toThrow();
   expect(outcome.result.jobs['backend/Sunday CD/Deploy backend to staging']).toBe('failure');
