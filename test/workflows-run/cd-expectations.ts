@@ -23,6 +23,9 @@ export function cdJobs(environment: string, outcome: CdOutcome): Record<string, 
       Object.assign(jobs, {
         [`${app}-image/Sunday CI/${app} · lint, types, tests, audit`]: 'success',
         [`${app}-image/Sunday CI/${app} · image`]: 'success',
+        // platform-strategy native only (the default, qemu, builds both platforms in one job)
+        [`${app}-image/Sunday CI/${app} · image linux/amd64`]: 'skipped',
+        [`${app}-image/Sunday CI/${app} · image linux/arm64`]: 'skipped',
         [`${app}-image/Sunday CI/${app} · trivy fs`]: 'skipped',
       });
     }
