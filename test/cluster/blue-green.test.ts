@@ -5,13 +5,13 @@
  * on a real cluster follows EndpointSlices the endpoint controller updates after the switch.
  */
 import { jest } from '@jest/globals';
-import { get } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { PRODUCTION_ROLE, startAwsWorld, type AwsWorld } from '../aws/fixtures/aws-world.js';
 import { appManifests } from '../blue-green-deploy/fixture.js';
+import { request, steadyTraffic } from '../deploy/traffic.js';
 import { repoRoot, runStep } from '../harness.js';
 import { kubectlFor } from '../kube/helpers.js';
 import { startEksServer, type EksServer } from '../servers/eks/server.js';
@@ -74,36 +74,13 @@ onCluster('blue-green-deploy on the real control plane', () => {
     expect((await target.tokenReviews()).filter((review) => review.authenticated).at(-1)?.username).toMatch(/^arn:aws:sts::123456789012:assumed-role\/sunday-deploy-production\//);
   });
 
-  /** One request on a new connection, as a Service switches new connections. */
-  const request = (url: string) =>
-    new Promise<string>((resolve, reject) => {
-      const req = get(url, { agent: false, timeout: 2000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}`))));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-    });
-
   test('steady traffic through the Service during a v1 → v2 deploy-and-promote: no failed request', async () => {
     const url = await target.serviceUrl(ns, 'web');
     expect(await request(url)).toBe('v1');
-    const seen: string[] = [];
-    const failures: string[] = [];
-    let deploying = true;
-    const stream = (async () => {
-      for (let i = 0; i < 5000 && deploying; i++) {
-        try {
-          seen.push(await request(url));
-        } catch (error) {
-          failures.push((error as Error).message);
-        }
-      }
-    })();
+    const traffic = steadyTraffic(url);
     const r = await deploy({ image: 'sunday/web:v2', checks: '- url: /\n  expect-body: v2' });
-    deploying = false;
-    await stream;
+    await traffic.stop();
+    const { seen, failures } = traffic;
     for (let i = 0; i < 5; i++) seen.push(await request(url));
     expect(r.errors).toEqual([]);
     expect(failures).toEqual([]);
