@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { IMAGE_MODES, type ImageMode } from '../servers/kube/types.js';
+import { isImageMode, type ImageMode } from '../servers/kube/types.js';
 import { createCertificateAuthority, issueCertificate, type IssuedCertificate } from '../servers/kube/tls.js';
 import { startNodeAgent, type NodeAgent } from './agent/index.js';
 import { binaryDir, KUBERNETES_VERSION } from './build/versions.js';
@@ -220,7 +220,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       controls: {
         'image-modes': ({ body }) => {
           const { substring, mode } = body as { substring: string; mode: ImageMode };
-          if (!IMAGE_MODES.includes(mode)) throw new Error(`unknown image mode ${mode}`);
+          if (!isImageMode(mode)) throw new Error(`unknown image mode ${mode}`);
           agent.setImageMode(substring, mode);
           return {};
         },

@@ -7,7 +7,7 @@
  * endpoints. Everything it learns comes from watches. See README.md (needs root and iproute2).
  */
 import { ImageModes } from '../../servers/kube/pods.js';
-import { IMAGE_MODES, type ImageMode } from '../../servers/kube/types.js';
+import { IMAGE_MODES, isImageMode, type ImageMode } from '../../servers/kube/types.js';
 import type { PodNetwork } from '../network/index.js';
 import { Informer } from './informer.js';
 import { createKubeClient } from './kube-client.js';
@@ -90,7 +90,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       nodeName: options.nodeName,
       serviceUrl: (namespace, name, port) => kubeProxy.serviceUrl(namespace, name, port, () => client.find(`/api/v1/namespaces/${namespace}/services/${name}`)),
       setImageMode: (substring, mode) => {
-        if (!IMAGE_MODES.includes(mode)) throw new Error(`node agent: unknown image mode ${mode} (expected one of ${IMAGE_MODES.join(', ')})`);
+        if (!isImageMode(mode)) throw new Error(`node agent: unknown image mode ${mode} (expected one of ${IMAGE_MODES.join(', ')}, errors:<N>, latency:<ms>)`);
         modes.set(substring, mode);
         void host.setMode(substring, mode).then(
           () => kubelet.syncAll(),

@@ -3,9 +3,11 @@
  * folder with a 1 s scrape interval and one job whose targets come from a `file_sd_configs` file
  * (Debian's build has no Kubernetes discovery), TSDB in the same folder, on a free loopback port.
  * `setTargets` rewrites the file (atomically, as file_sd expects); Prometheus notices it by inotify.
+ * Prometheus's own query log (`query_log_file`, one JSON line per query it ran) tells a test how
+ * many queries were answered, so it can act mid-run on an event rather than after a sleep.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,8 @@ export interface PrometheusServer {
   setTargets(groups: TargetGroup[]): void;
   /** Resolves once every given `pod` label has been scraped successfully at least once. */
   scraped(pods: string[], timeoutMs?: number): Promise<void>;
+  /** Resolves once Prometheus has run `count` queries in all (its query log), e.g. to stop it mid-run. */
+  queried(count: number, timeoutMs?: number): Promise<void>;
   /** Stops the process (kill -TERM) and waits for it; the folder goes too unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -43,6 +47,7 @@ async function freePort(): Promise<number> {
 export async function startPrometheus(options: PrometheusOptions = {}): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sunday-prometheus-'));
   const targetsFile = join(dir, 'targets.json');
+  const queryLog = join(dir, 'queries.log');
   const interval = `${Math.max(1, Math.round((options.scrapeIntervalMs ?? 1000) / 1000))}s`;
   writeFileSync(targetsFile, '[]');
   writeFileSync(
@@ -51,6 +56,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       'global:',
       `  scrape_interval: ${interval}`,
       `  evaluation_interval: ${interval}`,
+      `  query_log_file: ${queryLog}`,
       'scrape_configs:',
       '  - job_name: pods',
       `    scrape_timeout: ${interval}`,
@@ -102,6 +108,23 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
         if (Date.now() > until) throw new Error(`prometheus has not scraped ${pods.filter((pod) => !healthy.has(pod)).join(', ')} within ${timeoutMs} ms`);
         await new Promise((done) => setTimeout(done, 100));
       }
+    },
+    queried(count, timeoutMs = 60_000) {
+      const answered = () => (existsSync(queryLog) ? readFileSync(queryLog, 'utf8').split('\n').filter(Boolean).length : 0);
+      return new Promise((resolve, reject) => {
+        const watcher = watch(dir);
+        const finish = (outcome: () => void) => {
+          clearTimeout(timer);
+          watcher.close();
+          outcome();
+        };
+        const timer = setTimeout(() => finish(() => reject(new Error(`prometheus ran ${answered()} of ${count} queries within ${timeoutMs} ms`))), timeoutMs);
+        const check = () => {
+          if (answered() >= count) finish(resolve);
+        };
+        watcher.on('change', check);
+        check();
+      });
     },
     async stop({ keepData = false } = {}) {
       if (running) {
