@@ -1,8 +1,8 @@
 /**
  * The analysis suites' world on either Kubernetes target (test/cluster/target.ts): a namespace of
- * the test's own with the app `web` (Deployment and Service), a real Prometheus whose file_sd
- * targets follow the app's pods, a fixed volume of traffic through the Service, and the deploy
- * actions' committed bundles run against it.
+ * the test's own with the deploy suites' app `web` (Deployment, Service on port `http`), a real
+ * Prometheus whose file_sd targets follow the app's pods, a fixed volume of traffic through the
+ * Service, and the deploy actions' committed bundles run against it.
  *
  * Where the targets come from: on the real control plane, the Service's EndpointSlices (as
  * Prometheus's `endpointslice` discovery would read them; Debian's build has none), with `pod`
@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../runner/index.js';
+import { appManifests } from '../blue-green-deploy/fixture.js';
 import { createKubeClient, type KubeClient } from '../cluster/agent/kube-client.js';
 import { Informer } from '../cluster/agent/informer.js';
 import { startTarget, type KubeTarget, type TargetKind } from '../cluster/target.js';
@@ -23,29 +24,6 @@ import type { ImageMode, KubeObject } from '../servers/kube/types.js';
 
 export const COLOR_LABEL = 'sunday.dev/color';
 export const SERVICE = 'web';
-
-/** The app: `replicas` pods serving on 8080 behind the Service `web` (port `http` 80). */
-export function webManifests(replicas: number): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, labels: { app: web } }
-spec:
-  replicas: ${replicas}
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-      - name: web
-        image: sunday/web-analysis:v0
-        ports: [ { containerPort: 8080 } ]
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, labels: { app: web } }
-spec: { selector: { app: web }, ports: [ { name: http, port: 80, targetPort: 8080 } ] }
-`;
-}
 
 /** The file_sd groups for one namespace: one target per endpoint (cluster) or pod (emulator) that has a colour. */
 export function endpointSliceTargets(namespace: string, slices: KubeObject[], pods: KubeObject[]): TargetGroup[] {
@@ -79,10 +57,10 @@ interface Following {
 async function followTargets(target: KubeTarget, client: KubeClient, namespace: string, prometheus: PrometheusServer): Promise<Following> {
   const podUrl = podUrlOf(target, namespace);
   let written = '';
-  let pods: Informer | undefined;
-  let slices: Informer | undefined;
+  // Nothing is written until every informer has listed: a half-known namespace is no target list.
+  let listed = false;
   const sync = () => {
-    if (!pods || (target.kind === 'cluster' && !slices)) return;
+    if (!listed) return;
     const groups = slices
       ? endpointSliceTargets(namespace, slices.items(), pods.items())
       : // The emulator: each coloured pod, at the address its runtime listens on.
@@ -95,20 +73,20 @@ async function followTargets(target: KubeTarget, client: KubeClient, namespace: 
     if (text !== written) prometheus.setTargets(groups);
     written = text;
   };
-  const podInformer = new Informer(client, { path: `/api/v1/namespaces/${namespace}/pods` }, sync);
-  await podInformer.start();
-  pods = podInformer;
-  if (target.kind === 'cluster') {
-    const sliceInformer = new Informer(client, { path: `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, labelSelector: `kubernetes.io/service-name=${SERVICE}` }, sync);
-    await sliceInformer.start();
-    slices = sliceInformer;
-  }
+  const pods = new Informer(client, { path: `/api/v1/namespaces/${namespace}/pods` }, sync);
+  const slices =
+    target.kind === 'cluster'
+      ? new Informer(client, { path: `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, labelSelector: `kubernetes.io/service-name=${SERVICE}` }, sync)
+      : undefined;
+  await pods.start();
+  await slices?.start();
+  listed = true;
   sync();
   return {
-    pods: podInformer,
+    pods,
     stop: async () => {
       await slices?.stop();
-      await podInformer.stop();
+      await pods.stop();
     },
   };
 }
@@ -149,7 +127,7 @@ export async function startGround(kind: TargetKind, options: { replicas: number;
     await kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     for (const [substring, mode] of Object.entries(options.imageModes ?? {})) await target.setImageMode(substring, mode);
     mkdirSync(join(workspace, 'k8s'));
-    writeFileSync(join(workspace, 'k8s', 'app.yaml'), webManifests(options.replicas));
+    writeFileSync(join(workspace, 'k8s', 'app.yaml'), appManifests({ replicas: options.replicas }));
     const prometheus = await startPrometheus({ scrapeIntervalMs: 1000 });
     stops.push(() => prometheus.stop());
     const following = await followTargets(target, kube, namespace, prometheus);
