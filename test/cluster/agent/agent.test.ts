@@ -108,7 +108,7 @@ const describeOnCluster = kubeTargets().includes('cluster') ? describe : describ
 
 describeOnCluster('the node agent on the real control plane', () => {
   beforeAll(async () => {
-    cluster = await startAgentTestCluster({ 'web:never': 'never-ready' });
+    cluster = await startAgentTestCluster({ 'web:never': 'never-ready', 'web:every4th': 'errors:4', 'web:late': 'latency:150' });
     ({ agent, network } = cluster);
     nodeName = agent.nodeName;
     client = await createKubeClient(cluster.kubeconfig);
@@ -161,6 +161,34 @@ describeOnCluster('the node agent on the real control plane', () => {
     const answers = await Promise.all([1, 2, 3, 4].map(() => fetchPod(url)));
     expect(answers.map((a) => a.body)).toEqual(['v1\n', 'v1\n', 'v1\n', 'v1\n']);
     expect(new Set(answers.map((a) => a.pod)).size).toBe(2);
+  });
+
+  test('pods export /metrics; the deterministic faults errors:<N> and latency:<ms> hold on their own addresses', async () => {
+    for (const [name, image] of [['every4th', 'registry.local/web:every4th'], ['late', 'registry.local/web:late']]) {
+      const object = deployment(name, image, { app: name }, 1);
+      // A probe is a request too: it would take its turn in errors:<N>.
+      delete object.spec.template.spec.containers[0].readinessProbe;
+      await client.create(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, object);
+    }
+    const [failing] = await waitFor(podsPath, { labelSelector: 'app=every4th' }, 'every4th ready', ([p]) => condition(p, 'Ready') === 'True');
+    const [late] = await waitFor(podsPath, { labelSelector: 'app=late' }, 'late ready', ([p]) => condition(p, 'Ready') === 'True');
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await fetchPod(`http://${failing.status.podIP}:8080/`)).status);
+    expect(statuses).toEqual([200, 200, 200, 500, 200, 200, 200, 500]);
+    const metrics = await httpGet(`http://${failing.status.podIP}:8080/metrics`);
+    expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(metrics.body).toContain('http_requests_total{code="200",method="GET"} 6\n');
+    expect(metrics.body).toContain('http_requests_total{code="500",method="GET"} 2\n');
+    expect(metrics.body).toContain('http_request_duration_seconds_count 8\n');
+
+    const started = performance.now();
+    expect((await fetchPod(`http://${late.status.podIP}:8080/`)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    const lateMetrics = (await httpGet(`http://${late.status.podIP}:8080/metrics`)).body;
+    // Its one answer took 150 ms or more: above the 0.1 s bucket, within the 0.25 s one.
+    expect(lateMetrics).toContain('http_request_duration_seconds_bucket{le="0.1"} 0\n');
+    expect(lateMetrics).toContain('http_request_duration_seconds_bucket{le="0.25"} 1\n');
   });
 
   test('a never-ready image runs but stays unready (its probe fails), and gets ready once healed', async () => {
