@@ -38,10 +38,10 @@ const P95_VS_LIVE = `- name: p95-vs-live
     query: histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",pod=~"{{app}}-{{color}}-.*"}[5s])))
     baseline: histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",pod=~"{{app}}-{{live-color}}-.*"}[5s])))
     success: "ratio <= 1.2"`;
-// Prometheus hands target changes to its scrape loop at most every 5 s (4.6–5.8 s measured from the
-// file_sd write to the first scrape, bench/prometheus-discovery.ts), and rate() needs two scrapes: a new pod's series have data
-// 6–7 s after it appears. The initial delay covers most of that, and two measurements without
-// data are tolerated (a run with no successful measurement still fails).
+// Prometheus hands target changes to its scrape loop at most every 5 s (4.6–5.8 s from the file_sd
+// write to the first scrape: bench/prometheus-discovery.ts), and rate() needs two scrapes: a new
+// pod's series have data 6–7 s after it appears. The initial delay covers most of that, and two
+// measurements without data are tolerated (a run with no successful measurement still fails).
 const spec = (metrics: string[], head = 'interval: 1s\ncount: 3\ninitial-delay: 5s\ninconclusive-limit: 2') => `${head}\nmetrics:\n  ${metrics.join('\n  ')}\n`;
 const SPEC = spec([ERROR_RATE]);
 
