@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { appManifests } from '../test/blue-green-deploy/fixture.js';
+import { RUN_DIR_ENV } from '../test/cluster/shared.js';
 import { startTarget, type KubeTarget, type TargetKind } from '../test/cluster/target.js';
 import { runStep } from '../test/harness.js';
 import type { RecordedRequest } from '../test/servers/kube/http.js';
@@ -229,5 +230,12 @@ function report(kind: TargetKind, action: string, ns: string, series: Measured[]
 }
 
 console.log(`node ${process.version}; ${REPLICAS} replicas with a readiness probe; ${runs} measured runs per strategy after a first release`);
+const ownRunDir = !process.env[RUN_DIR_ENV];
 for (const kind of kinds) await measureOn(kind);
-process.exit(0); // the shared cluster is stopped by shared.ts at exit
+// shared.ts stops the cluster it started at exit (its handler comes first); its run folder, with
+// an admin kubeconfig, is this script's to remove.
+if (ownRunDir && process.env[RUN_DIR_ENV]) {
+  const dir = process.env[RUN_DIR_ENV];
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+process.exit(0);
