@@ -185,7 +185,7 @@ function summarizeProfile(cpu: CpuProfile): void {
 }
 
 /** The earlier in-process figure on a larger, richer report (kept for comparison with bench/README.md history). */
-function inProcessLarge(dir: string): void {
+async function inProcessLarge(dir: string): Promise<void> {
   const vulnerability = (i: number) => ({
     ...issueVulnerability(i),
     PkgID: `lib-${i % 3000}@1.${i % 7}.0`,
@@ -225,7 +225,7 @@ function inProcessLarge(dir: string): void {
     for (let i = 0; i < runs; i++) {
       reads = 0;
       const started = performance.now();
-      runGate(prepareGate(inputs, dir, files), inputs.reports, new Date());
+      await runGate(prepareGate(inputs, dir, files), inputs.reports, new Date());
       times.push(performance.now() - started);
       if (reads !== 1) throw new Error(`the report was read ${reads} times`);
     }
@@ -241,7 +241,7 @@ try {
   console.log(`node ${process.version}; report: ${TARGETS} targets × ${PER_TARGET} vulnerabilities, ${(statSync(reportPath).size / 1e6).toFixed(1)} MB`);
   if (flag('profile')) await profile(workspace);
   else await compareWithFloor(workspace, reportPath);
-  if (flag('large')) inProcessLarge(mkdtempSync(join(workspace, 'large-')));
+  if (flag('large')) await inProcessLarge(mkdtempSync(join(workspace, 'large-')));
 } finally {
   rmSync(workspace, { recursive: true, force: true });
 }

@@ -149,15 +149,27 @@ export function dedupe(findings: Iterable<Finding>): Finding[] {
   let size = 16;
   while (size < all.length * 2) size *= 2;
   const slots = new Int32Array(size).fill(-1);
+  // Each slot's hash beside it: a probe past a different finding compares two numbers instead of
+  // reading that finding (a cache miss per probe, a third of the time of this function).
+  const hashes = new Int32Array(size);
   const targetHashes = new Map<string, number>();
+  let lastTarget: string | undefined;
+  let targetHash = 0;
   let unique: Finding[] | undefined;
   for (let i = 0; i < all.length; i++) {
     const finding = all[i];
-    let targetHash = targetHashes.get(finding.target);
-    if (targetHash === undefined) targetHashes.set(finding.target, (targetHash = hashText(0x811c9dc5, finding.target)));
-    let slot = identityHash(finding, targetHash) & (size - 1);
+    // A report lists a target's findings together: its hash is looked up once per run of them.
+    if (finding.target !== lastTarget) {
+      lastTarget = finding.target;
+      const known = targetHashes.get(lastTarget);
+      if (known === undefined) targetHashes.set(lastTarget, (targetHash = hashText(0x811c9dc5, lastTarget)));
+      else targetHash = known;
+    }
+    const hash = identityHash(finding, targetHash);
+    let slot = hash & (size - 1);
     let first: Finding | undefined;
     for (; slots[slot] !== -1; slot = (slot + 1) & (size - 1)) {
+      if (hashes[slot] !== hash) continue;
       const other = all[slots[slot]];
       if (sameIdentity(other, finding)) {
         first = other;
@@ -169,6 +181,7 @@ export function dedupe(findings: Iterable<Finding>): Finding[] {
       unique ??= all.slice(0, i);
     } else {
       slots[slot] = i;
+      hashes[slot] = hash;
       unique?.push(finding);
     }
   }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     reports = [report];
   }
 
-  const result = runGate(prepared, reports, now);
+  const result = await runGate(prepared, reports, now);
   const { verdict } = result;
   for (const warning of result.warnings) log.warning(warning);
 

@@ -38,9 +38,15 @@ interface SarifRun {
   results: SarifResult[];
 }
 
-/** A target or package path as a relative URI reference ("alpine (alpine 3.9)" has spaces). */
+/** ES2024's String.prototype.toWellFormed (Node 20 and later; the project's types stop at ES2023). */
+type WellFormable = string & { toWellFormed(): string };
+
+/**
+ * A target or package path as a relative URI reference ("alpine (alpine 3.9)" has spaces). A lone
+ * surrogate (encodeURIComponent throws on it) becomes U+FFFD.
+ */
 function uriOf(path: string): string {
-  const cleaned = path.replace(/^\/+/, '') || 'unknown';
+  const cleaned = (path.replace(/^\/+/, '') as WellFormable).toWellFormed() || 'unknown';
   return cleaned.split('/').map(encodeURIComponent).join('/');
 }
 
@@ -187,23 +193,93 @@ export function* sarifText(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, t
     }
   }
   chunk += `]${toolVersion ? `,"version":${quote(toolVersion)}` : ''}}},"results":[`;
-  const uris = new Map<string, string>(); // quoted, per target or package path
-  const ruleIds = new Map<number, string>(); // quoted, per rule
+  const text = new ResultTexts();
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
-    const where = finding.kind === 'vulnerability' ? (finding.pkgPath ?? finding.target) : finding.target;
-    let uri = uris.get(where);
-    if (uri === undefined) uris.set(where, (uri = quote(uriOf(where))));
-    const index = indexes[i];
-    let ruleId = ruleIds.get(index);
-    if (ruleId === undefined) ruleIds.set(index, (ruleId = quote(finding.id)));
-    chunk +=
-      `${i ? ',' : ''}{"ruleId":${ruleId},"ruleIndex":${index},"level":"${levelOf(finding, verdict.blockingSet.has(finding))}",` +
-      `"message":{"text":${quote(describe(finding))}},"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uri}},"region":{"startLine":${finding.line ?? 1}}}}]}`;
+    chunk += `${i ? ',' : ''}${text.of(finding, indexes[i], levelOf(finding, verdict.blockingSet.has(finding)))}`;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';
     }
   }
   yield `${chunk}]}]}\n`;
+}
+
+/** A string's JSON text without its quotes, when it needs no escape at all (the common case). */
+function plain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Quote, backslash, control characters, and surrogates (JSON.stringify escapes lone ones).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
+/** Whether String.prototype.trimEnd would keep the last character: printable ASCII, not a space. */
+const keepsEnd = (text: string) => {
+  const c = text.charCodeAt(text.length - 1);
+  return c > 0x20 && c < 0x7f;
+};
+
+const LEVEL_CODE = { error: 0, warning: 1, note: 2 } as const;
+const SEVERITY_TEXT = Object.fromEntries(RANKS.map((severity) => [severity, `\\nSeverity: ${severity}\\nFixed version: `])) as Record<Severity, string>;
+
+/**
+ * Each result's JSON, as `JSON.stringify` writes the result object of resultMaker. A report of
+ * 100,000 findings is mostly vulnerabilities that share their rule, level and target with many
+ * others, so the text before the package and after the fixed version is made once per rule and
+ * level and once per location, and only the package, versions and severity are joined per
+ * finding: no message string, no JSON.stringify copy, no array per finding. A finding whose
+ * fields need escaping, and every misconfiguration and secret, takes the general path.
+ */
+class ResultTexts {
+  private readonly heads: string[] = []; // by rule index × 3 + level: `{"ruleId":…,"message":{"text":"<id> in `
+  private readonly tails = new Map<string, Map<string, string>>(); // by target, then location: `\nTarget: …}}}]}` up to the line
+  private readonly uris = new Map<string, string>(); // quoted, per target or package path
+
+  of(finding: Finding, ruleIndex: number, level: SarifResult['level']): string {
+    if (finding.kind === 'vulnerability') {
+      const fast = this.vulnerability(finding, ruleIndex, level);
+      if (fast !== undefined) return fast;
+    }
+    return this.general(finding, ruleIndex, level);
+  }
+
+  private uri(where: string): string {
+    let uri = this.uris.get(where);
+    if (uri === undefined) this.uris.set(where, (uri = quote(uriOf(where))));
+    return uri;
+  }
+
+  private general(finding: Finding, ruleIndex: number, level: SarifResult['level']): string {
+    const where = finding.kind === 'vulnerability' ? (finding.pkgPath ?? finding.target) : finding.target;
+    return (
+      `{"ruleId":${quote(finding.id)},"ruleIndex":${ruleIndex},"level":"${level}",` +
+      `"message":{"text":${quote(describe(finding))}},"locations":[{"physicalLocation":{"artifactLocation":{"uri":${this.uri(where)}},"region":{"startLine":${finding.line ?? 1}}}}]}`
+    );
+  }
+
+  /** The text of describe(finding) joined from its parts, or undefined when a part needs escaping. */
+  private vulnerability(finding: Finding, ruleIndex: number, level: SarifResult['level']): string | undefined {
+    const { pkgName, installedVersion, fixedVersion, target } = finding;
+    const pkg = pkgName ?? 'unknown package';
+    // describe() trims the end of its first line: only a plain last character keeps this exact.
+    const first = installedVersion === undefined ? (keepsEnd(pkg) ? pkg : undefined) : keepsEnd(installedVersion) ? `${pkg} ${installedVersion}` : undefined;
+    if (first === undefined || !plain(first) || (fixedVersion !== undefined && !plain(fixedVersion))) return undefined;
+    const headAt = ruleIndex * 3 + LEVEL_CODE[level];
+    let head = this.heads[headAt];
+    if (head === undefined) {
+      if (!plain(finding.id)) return undefined;
+      head = this.heads[headAt] = `{"ruleId":${quote(finding.id)},"ruleIndex":${ruleIndex},"level":"${level}","message":{"text":"${finding.id} in `;
+    }
+    let byWhere = this.tails.get(target);
+    if (byWhere === undefined) this.tails.set(target, (byWhere = new Map()));
+    const where = finding.pkgPath ?? target;
+    let tail = byWhere.get(where);
+    if (tail === undefined) {
+      if (!plain(target)) return undefined;
+      byWhere.set(where, (tail = `\\nTarget: ${target}"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":${this.uri(where)}},"region":{"startLine":1}}}]}`));
+    }
+    return `${head}${first}${SEVERITY_TEXT[finding.severity]}${fixedVersion ?? 'none'}${tail}`;
+  }
 }

@@ -55,12 +55,26 @@ describe('the time budget', () => {
     expect(readme).toContain(`| the same with the tool caches warm | ≤ ${TOTAL_BUDGET.warmCachesMinutes} min |`);
   });
 
-  test('the reporter prints one line per tier that ran, against its budget', () => {
-    const file = (path: string, start: number, end: number) => ({ testFilePath: join(repoRoot, path), perfStats: { start, end } });
-    const lines = tierLines(repoRoot, [file('test/a.test.ts', 0, 60_000), file('test/b/c.test.ts', 30_000, 120_000)]);
+  const file = (path: string, start: number, end: number) => ({ testFilePath: join(repoRoot, path), perfStats: { start, end } });
+
+  test('the reporter prints one line per tier that ran, its files\' times summed, and the run\'s wall time', () => {
+    const lines = tierLines(repoRoot, [file('test/a.test.ts', 0, 60_000), file('test/b/c.test.ts', 30_000, 120_000)], 125_000);
     expect(lines).toEqual([
       'time budget: CI on a fresh machine ≤ 60 min (90 hard limit), tool caches warm ≤ 25 min',
-      `  ${TIERS.at(-1)!.name}: 2.0 min (2 files, 2.5 min summed), budget ${TIERS.at(-1)!.budgetMinutes} min, within budget`,
+      `  ${TIERS.at(-1)!.name}: 2.5 min file time, summed over workers (2 files), budget ${TIERS.at(-1)!.budgetMinutes} min, within budget`,
+      '  the whole run: 2.1 min wall time (2.5 min file time, summed over workers)',
     ]);
+  });
+
+  test("a tier is judged by its own files' time, not by a wall span that holds other tiers' files", () => {
+    const cluster = TIERS.find((tier) => tier.prefix === 'test/cluster/')!;
+    const budget = cluster.budgetMinutes * 60_000;
+    // Two workers: the cluster tier's two short files start and end far apart, the other tier's
+    // files run between them on the other worker. Its span exceeds its budget; its files do not.
+    const lines = tierLines(repoRoot, [file('test/cluster/a.test.ts', 0, 60_000), file('test/lib/b.test.ts', 0, budget + 120_000), file('test/cluster/c.test.ts', budget + 60_000, budget + 120_000)]);
+    expect(lines[1]).toBe(`  ${cluster.name}: 2.0 min file time, summed over workers (2 files), budget ${cluster.budgetMinutes} min, within budget`);
+    const unit = TIERS.at(-1)!;
+    expect(lines[2]).toBe(`  ${unit.name}: ${((budget + 120_000) / 60_000).toFixed(1)} min file time, summed over workers (1 files), budget ${unit.budgetMinutes} min, ${budget + 120_000 > unit.budgetMinutes * 60_000 ? 'OVER BUDGET' : 'within budget'}`);
+    expect(lines).toHaveLength(3);
   });
 });

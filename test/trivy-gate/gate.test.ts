@@ -17,7 +17,7 @@ function memoryFiles(contents: Record<string, string>) {
       if (!(path in contents)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
       return contents[path];
     },
-    writeChunks: (path, chunks) => void (written[path] = [...chunks].join('')),
+    writeChunks: async (path, chunks) => void (written[path] = [...chunks].join('')),
     exists: (path) => path in contents,
     glob: (pattern) => {
       const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);
@@ -29,7 +29,7 @@ function memoryFiles(contents: Record<string, string>) {
 
 const inputs = (env: Record<string, string>) => readInputs({ 'INPUT_SEVERITY': 'CRITICAL,HIGH', 'INPUT_EXPIRY-WARNING-DAYS': '14', ...env });
 
-test('each file is read once; both default ignore files apply when both exist; the baseline is left out of a glob', () => {
+test('each file is read once; both default ignore files apply when both exist; the baseline is left out of a glob', async () => {
   const { files, reads } = memoryFiles({
     '/ws/r/alpine.json': fixture('alpine-39.json'),
     '/ws/r/baseline.json': fixture('alpine-39-high-critical.json'),
@@ -37,7 +37,7 @@ test('each file is read once; both default ignore files apply when both exist; t
     '/ws/.trivyignore.yaml': 'vulnerabilities:\n  - id: CVE-2019-1551\n',
   });
   const given = inputs({ INPUT_REPORT: 'r/*.json', INPUT_BASELINE: 'r/baseline.json' });
-  const result = runGate(prepareGate(given, '/ws', files), given.reports, NOW);
+  const result = await runGate(prepareGate(given, '/ws', files), given.reports, NOW);
   expect(result.sources).toEqual(['r/alpine.json']);
   expect(result.ignoreFiles).toEqual(['.trivyignore', '.trivyignore.yaml']);
   expect([result.verdict.ignored.length, result.verdict.passed, result.verdict.inBaseline]).toEqual([4, true, 2]);
@@ -49,16 +49,17 @@ test.each([
   [{ INPUT_REPORT: 'r.json', 'INPUT_IGNORE-FILE': 'nope.yaml' }, "Input 'ignore-file' names a file that does not exist: nope.yaml"],
   [{ INPUT_REPORT: 'r.json', INPUT_BASELINE: 'old.json' }, "Input 'baseline' names a file that does not exist: old.json"],
   [{ INPUT_REPORT: 'r.json', INPUT_BASELINE: 'r.json' }, "Input 'report' matches only the baseline report"],
-])('%j → %s', (env, message) => {
+])('%j → %s', async (env, message) => {
   const { files } = memoryFiles({ '/ws/r.json': fixture('npm.json') });
   const given = inputs(env);
-  expect(() => runGate(prepareGate(given, '/ws', files), given.reports, NOW)).toThrow(message);
+  // prepareGate throws at once (ignore file, baseline); runGate rejects (reports).
+  await expect((async () => runGate(prepareGate(given, '/ws', files), given.reports, NOW))()).rejects.toThrow(message);
 });
 
-test('SARIF is written where asked and its path returned', () => {
+test('SARIF is written where asked and its path returned', async () => {
   const { files, written } = memoryFiles({ '/ws/r.json': fixture('pip.json') });
   const given = inputs({ INPUT_REPORT: 'r.json', INPUT_SARIF: 'out/trivy.sarif' });
-  const result = runGate(prepareGate(given, '/ws', files), given.reports, NOW);
+  const result = await runGate(prepareGate(given, '/ws', files), given.reports, NOW);
   expect(result.sarifPath).toBe('/ws/out/trivy.sarif');
   expect(JSON.parse(written['/ws/out/trivy.sarif']).runs[0].results).toHaveLength(2);
 });

@@ -62,6 +62,19 @@ describe('SARIF', () => {
     // Over 1 MiB of results, so the text comes in several pieces.
     cases.push(parseReport(JSON.stringify(report({ target: 'app (debian 12)', vulnerabilities: Array.from({ length: 6000 }, (_, i) => vulnerability({ id: `CVE-2026-${i % 900}`, pkg: `pkg-${i}`, severity: ['CRITICAL', 'LOW', 'HIGH'][i % 3], fixed: i % 4 ? '2.0' : undefined, path: i % 5 ? undefined : `opt/app ${i}/lib.jar` })) }))));
     cases.push([]);
+    // Fields the text made by parts must leave to JSON.stringify: quotes, backslashes, control and
+    // non-ASCII characters, lone and paired surrogates, ends that trimEnd cuts, missing fields.
+    const odd = ['a"b', 'back\\slash', 'tab\there', 'caf\u00e9', 'lone \ud800', 'pair \ud83d\ude00', 'ends with space ', 'ends\u00a0', ' '];
+    const tricky = odd.flatMap((text, i) => [
+      { VulnerabilityID: `CVE-2026-${i}`, PkgName: text, InstalledVersion: '1.0', Severity: 'HIGH', FixedVersion: '1.1' },
+      { VulnerabilityID: `CVE-2026-1${i}`, PkgName: 'pkg', InstalledVersion: text, Severity: 'CRITICAL' },
+      { VulnerabilityID: `CVE-2026-2${i}`, PkgName: 'pkg', InstalledVersion: '2.0', Severity: 'LOW', FixedVersion: text },
+      { VulnerabilityID: `CVE-2026-3${i}`, PkgName: `pkg${i}`, Severity: 'MEDIUM' },
+      { VulnerabilityID: `CVE-2026-4${i}`, PkgName: text, Severity: 'MEDIUM' },
+      { VulnerabilityID: `CVE-${text}`, PkgName: 'pkg', InstalledVersion: '3.0', Severity: 'HIGH', FixedVersion: '3.1' },
+      { VulnerabilityID: `CVE-2026-5${i}`, InstalledVersion: '3.0', Severity: 'HIGH', PkgPath: `opt/${text}/x.jar` },
+    ]);
+    cases.push(parseReport(JSON.stringify(report(...odd.map((text) => ({ target: `image (${text})`, vulnerabilities: tricky })), { target: 'plain', vulnerabilities: tricky }))));
     for (const findings of cases) {
       const verdict = judge({ findings, rules: [], policy: { ...policy, severities: [...policy.severities] }, now: NOW });
       const pieces = [...sarifText(verdict)];
