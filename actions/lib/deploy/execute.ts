@@ -40,12 +40,23 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
     holder: `${context.runUrl || context.repository || 'local'}#${context.job || 'job'} (${hostname()}:${process.pid})`,
     log: core.info,
     notice: (line) => core.notice(line),
+    warning: (line) => core.warning(line),
+    switchBackBudgetMs: switchBackBudgetOverride(),
     awsCredentials: awsCredentials(inputs, connection.awsCredentials),
   });
   for (const [name, value] of Object.entries(strategy.outputs(outcome))) core.setOutput(name, value);
   await writeSummary(strategy.summary(inputs, outcome));
   await connection.dispatcher.close();
   if (outcome.failure) throw new Error(outcome.failure);
+}
+
+/**
+ * A test seam, not an input: the process tests that show a switch back giving up set a budget of a
+ * few seconds instead of SWITCH_BACK_RETRY's minute. Users have no reason to shorten it.
+ */
+function switchBackBudgetOverride(): number | undefined {
+  const value = Number(process.env.SUNDAY_TEST_SWITCH_BACK_BUDGET_MS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /** `analysis`: how the last analysis ended ('' when none ran); `analysis-failed-metric`: the metric that ended it. */
