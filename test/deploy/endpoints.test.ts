@@ -28,7 +28,8 @@ describe.each(kubeTargets())('endpoints after a switch (%s)', (kind) => {
     expect(blue).toHaveLength(2);
     expect(readyTargets(await slices())).toEqual(blue);
     const endpoints = await app.get('endpoints', 'web');
-    expect(endpoints?.subsets?.flatMap((subset: { addresses?: Array<{ targetRef: { name: string } }> }) => (subset.addresses ?? []).map((a) => a.targetRef.name)).sort()).toEqual(blue);
+    const subsets = (endpoints?.subsets ?? []) as Array<{ addresses?: Array<{ targetRef: { name: string } }> }>;
+    expect(subsets.flatMap((subset) => (subset.addresses ?? []).map((a) => a.targetRef.name)).sort()).toEqual(blue);
     // The first switch too: the endpoints step comes right after it.
     const steps = timelineSteps(first.summary);
     expect(steps.indexOf('endpoints')).toBe(steps.indexOf('switched') + 1);

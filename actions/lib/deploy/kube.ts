@@ -31,6 +31,7 @@ const RESOURCES: Record<string, { prefix: string; plural: string }> = {
   CronJob: { prefix: '/apis/batch/v1', plural: 'cronjobs' },
   Lease: { prefix: '/apis/coordination.k8s.io/v1', plural: 'leases' },
   Service: { prefix: '/api/v1', plural: 'services' },
+  ConfigMap: { prefix: '/api/v1', plural: 'configmaps' },
   Pod: { prefix: '/api/v1', plural: 'pods' },
   HorizontalPodAutoscaler: { prefix: '/apis/autoscaling/v2', plural: 'horizontalpodautoscalers' },
   PodDisruptionBudget: { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets' },
@@ -54,7 +55,9 @@ export class KubeApiError extends Error {
 /** Turns client-node's ApiException (status + Status body) into a one-line error. */
 export function toKubeError(error: unknown, what: string): KubeApiError {
   const err = error as { code?: number; body?: unknown; message?: string; headers?: Record<string, string>; name?: string };
-  if (typeof err?.code === 'number') {
+  // A request given up by its timeout (a DOMException, whose numeric `code` is no HTTP status).
+  if (err?.name === 'TimeoutError') return new KubeApiError(`${what}: no answer from the API server in time (request timeout)`, 0);
+  if (typeof err?.code === 'number' && !(error instanceof DOMException)) {
     let status: { message?: string; reason?: string };
     try {
       status = typeof err.body === 'string' ? JSON.parse(err.body) : ((err.body as object) ?? {});
@@ -64,8 +67,6 @@ export function toKubeError(error: unknown, what: string): KubeApiError {
     const retryAfter = parseRetryAfter(err.headers?.['retry-after']);
     return new KubeApiError(`${what}: ${status.message ?? `HTTP ${err.code}`} (${err.code}${status.reason ? ` ${status.reason}` : ''})`, err.code, status.reason, retryAfter);
   }
-  // A request given up by its timeout: say so plainly (the abort's own text is about an "operation").
-  if (err?.name === 'TimeoutError') return new KubeApiError(`${what}: no answer from the API server in time (request timeout)`, 0);
   return new KubeApiError(`${what}: ${err?.message ?? String(error)}`, 0);
 }
 
