@@ -33,7 +33,7 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
   const prepared = await prepare(inputs, cwd);
   const connection = local ?? (await connect(inputs.cluster, core.info));
   const outcome = await strategy.run({
-    cluster: new Cluster(connection),
+    cluster: new Cluster(connection, { requestTimeoutMs: testSeam('SUNDAY_TEST_KUBE_REQUEST_TIMEOUT_MS') }),
     inputs,
     prepared,
     run: { revision: context.sha, actor: context.actor, runUrl: context.runUrl },
@@ -41,7 +41,7 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
     log: core.info,
     notice: (line) => core.notice(line),
     warning: (line) => core.warning(line),
-    switchBackBudgetMs: switchBackBudgetOverride(),
+    switchBackBudgetMs: testSeam('SUNDAY_TEST_SWITCH_BACK_BUDGET_MS'),
     awsCredentials: awsCredentials(inputs, connection.awsCredentials),
   });
   for (const [name, value] of Object.entries(strategy.outputs(outcome))) core.setOutput(name, value);
@@ -51,11 +51,12 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
 }
 
 /**
- * A test seam, not an input: the process tests that show a switch back giving up set a budget of a
- * few seconds instead of SWITCH_BACK_RETRY's minute. Users have no reason to shorten it.
+ * Test seams, not inputs: the process tests that show a switch back giving up, or a request timing
+ * out on every attempt, shorten the minute's budget or the 15 s request timeout to a few seconds.
+ * Users have no reason to change either.
  */
-function switchBackBudgetOverride(): number | undefined {
-  const value = Number(process.env.SUNDAY_TEST_SWITCH_BACK_BUDGET_MS);
+function testSeam(name: 'SUNDAY_TEST_SWITCH_BACK_BUDGET_MS' | 'SUNDAY_TEST_KUBE_REQUEST_TIMEOUT_MS'): number | undefined {
+  const value = Number(process.env[name]);
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
