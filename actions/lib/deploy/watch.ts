@@ -149,6 +149,8 @@ export function watchCollection<T>(
         try {
           if (mustList && (await relist())) return;
           mustList = false;
+          // Finished while listing (the deadline, or the caller gave up): no new watch may outlive the wait.
+          if (finished) return;
           const next = await watchOnce();
           if (finished) return;
           if (next === 'relist') mustList = true;
