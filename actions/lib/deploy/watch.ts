@@ -12,8 +12,8 @@
  *   except 410 (re-list) and 429/5xx/broken connections (watched again after a backoff).
  */
 import { request } from 'undici';
-import { backoffDelay, parseRetryAfter } from '../retry.js';
-import { KubeApiError, type Connection } from './kube.js';
+import { backoffDelay } from '../retry.js';
+import { KubeApiError, toKubeError, type Connection } from './kube.js';
 import type { KubeObject } from './model.js';
 
 export interface Collection {
@@ -103,14 +103,9 @@ export function watchCollection<T>(
       if (response.statusCode !== 200) {
         const text = await response.body.text().catch(() => '');
         if (response.statusCode === 410) return 'relist';
-        let status: { message?: string; reason?: string } = {};
-        try {
-          status = JSON.parse(text);
-        } catch {
-          status = { message: text.slice(0, 200) };
-        }
-        const error = new KubeApiError(`watch ${collection.kind}: ${status.message || `HTTP ${response.statusCode}`} (${response.statusCode}${status.reason ? ` ${status.reason}` : ''})`, response.statusCode, status.reason);
-        if (response.statusCode === 429 || response.statusCode >= 500) return { backoff: parseRetryAfter(String(response.headers['retry-after'] ?? '')) ?? -1 };
+        // The server's Status, read as for any other request (kube.ts).
+        const error = toKubeError({ code: response.statusCode, body: text, headers: { 'retry-after': String(response.headers['retry-after'] ?? '') } }, `watch ${collection.kind}`);
+        if (error.status === 429 || error.status >= 500) return { backoff: error.retryAfterMs ?? -1 };
         throw error;
       }
       let buffered = '';
