@@ -297,8 +297,10 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     }
   }
 
-  /** Back to the old release: the old colour to `total` and ready, the Service on it alone, the new colour to zero. */
-  /** `reason`: why a release that went live is undone — its switch back must land (mustSwitchBack). */
+  /**
+   * Back to the old release: the old colour to `total` and ready, the Service on it alone, the new
+   * colour to zero. `reason`: why a release that went live is undone — its switch back must land (mustSwitchBack).
+   */
   private async undo(course: Course, result: 'failed' | 'aborted', reason?: string): Promise<void> {
     const { inputs } = this.env;
     const broken = { image: course.image, color: course.next, reason: reason ?? result };
