@@ -144,17 +144,20 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
     if (migrating) this.note(`Migrated: ${inputs.service} selected pods without a colour; the old Deployment keeps running untouched (rollback restores its selector)`);
 
     const post = analysisOf(inputs.analyses, 'post-promotion-analysis');
-    if (inputs.postChecks.length || post) {
-      try {
-        if (inputs.postChecks.length) await this.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
-        // Before the scale-down: a failure switches back to the previous colour, still running.
-        if (post) await this.judge('post-promotion analysis', post, this.analysisValues(staged, previous, record?.revision));
-      } catch (error) {
-        await this.step('rolled back', () => this.switchBack(before, staged), () => `${inputs.service} → ${this.outcome.activeColor}`);
-        if (record) await this.setResult(record.revision, 'failed');
-        await this.handleFailedColor(staged, false);
-        throw new Error(`${(error as Error).message} — traffic switched back to ${this.outcome.activeColor}`, { cause: error });
-      }
+    try {
+      // Traffic moves when the endpoints do: checks and the scale-down wait for them.
+      await this.awaitEndpoints(this.postChecksViaProxy);
+      if (inputs.postChecks.length) await this.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
+      // Before the scale-down: a failure switches back to the previous colour, still running.
+      if (post) await this.judge('post-promotion analysis', post, this.analysisValues(staged, previous, record?.revision));
+    } catch (error) {
+      const reason = (error as Error).message;
+      await this.step('rolled back', () => this.switchBack(before, staged, image, reason), () => `${inputs.service} → ${this.outcome.activeColor}`);
+      if (record) await this.setResult(record.revision, 'failed');
+      // The failed colour is removed (on-failure: delete) only once no endpoint sends it traffic.
+      if (this.service) await this.awaitEndpoints(false).catch((wait: Error) => this.warn(`traffic may still reach ${staged}: ${wait.message}`));
+      await this.handleFailedColor(staged, false);
+      throw new Error(`${reason} — traffic switched back to ${this.outcome.activeColor}`, { cause: error });
     }
     if (record) await this.markChecked(staged, record);
     if (previous) await this.scaleDownLater(previous);
@@ -174,13 +177,15 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
   }
 
   /** Back to exactly what served before a failed promote: the Service's selector and annotations as they were. */
-  private async switchBack(before: KubeObject | undefined, failed: Color): Promise<void> {
-    const { cluster, inputs } = this.env;
+  private async switchBack(before: KubeObject | undefined, failed: Color, image: string, reason: string): Promise<void> {
+    const { inputs } = this.env;
+    const broken = { image, color: failed, reason };
     if (before) {
-      this.service = await switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, selector: before.spec?.selector ?? {}, annotations: restoreAnnotations(before) });
+      const selector = before.spec?.selector ?? {};
+      this.service = await this.mustSwitchBack(broken, { selector }, (cluster) => switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, selector, annotations: restoreAnnotations(before) }));
     } else {
       // A first deploy created the Service: without it nothing serves, as before.
-      await cluster.delete(this.serviceRef);
+      await this.mustSwitchBack(broken, 'delete-service', (cluster) => cluster.delete(this.serviceRef));
       this.service = undefined;
     }
     Object.assign(this.outcome, { activeColor: selectedColor(this.service) ?? 'none', previousColor: failed, promoted: false, rolledBack: true, revision: String(decodeRelease(before)?.revision ?? '') });
@@ -271,6 +276,7 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
       await cluster.mergePatch(this.deploymentRef(previous), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: null } } });
     }, () => `${inputs.service} → ${previous}`);
     Object.assign(this.outcome, { activeColor: previous, previousColor: active ?? 'none', rolledBack: true, revision: String(record?.revision ?? '') });
+    await this.awaitEndpoints(false);
     // The failed colour goes too (after the delay): a rollback does not leave both colours running.
     if (active) await this.scaleDownLater(active);
   }
@@ -291,6 +297,7 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
         annotations: { ...auditAnnotations('none', '', run), [ANNOTATIONS.previousColor]: active, [ANNOTATIONS.previousImage]: null, [ANNOTATIONS.previousRevision]: null, [ANNOTATIONS.release]: null },
       });
     }, () => `${inputs.service} → the pods of the old Deployment`);
+    await this.awaitEndpoints(false);
     await this.step('scaled down', () => this.scaleDownNow(active), () => `${name} → 0 replicas`);
     await this.unpin();
     Object.assign(this.outcome, { activeColor: 'none', previousColor: active, rolledBack: true, deployment: name, revision: '' });

@@ -13,7 +13,8 @@ import { planRollback, planWeights, servedWeight, type WeightStep } from '../lib
 import { releaseOf, type Release } from '../lib/deploy/release.js';
 import { isAvailable } from '../lib/deploy/rollout.js';
 import { analysisOf } from '../lib/deploy/analysis.js';
-import { DeploySession, type DeployEnvironment, type Outcome } from '../lib/deploy/session.js';
+import type { Cluster } from '../lib/deploy/kube.js';
+import { BrokenReleaseLive, DeploySession, type DeployEnvironment, type Outcome } from '../lib/deploy/session.js';
 import { switchTraffic } from '../lib/deploy/traffic.js';
 import { sleep as realSleep } from '../lib/retry.js';
 import type { CanaryInputs } from './inputs.js';
@@ -175,7 +176,8 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
       }
       if (steps.length === 0) return course.pause ? this.paused(course) : await this.complete(course);
     } catch (error) {
-      if (this.outcome.rolledBack) throw error; // post-checks at 100 failed: already switched back
+      // Post-checks at 100 failed: already switched back, or the switch back did not land (say so, as it is).
+      if (this.outcome.rolledBack || error instanceof BrokenReleaseLive) throw error;
       const reason = (error as Error).message;
       await this.undo(course, 'failed');
       throw new Error(`Canary aborted at ${label}: ${reason} — ${course.live ? `${course.live} serves every request` : 'nothing was switched'}`, { cause: error });
@@ -269,15 +271,17 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     await this.writeRecord(course.next, switched);
     Object.assign(this.outcome, { activeColor: course.next, previousColor: course.live ?? 'none', promoted: true, weight: 100, revision: String(course.record.revision) });
     const postUrl = inputs.liveUrl ?? (this.service ? this.proxyUrl(this.service) : undefined);
-    if (inputs.postChecks.length && postUrl) {
-      try {
-        await this.step('checked', () => this.check('post-checks', inputs.postChecks, postUrl, Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
-      } catch (error) {
-        await this.step('rolled back', () => this.undo(course, 'failed'), () => `${course.live ?? 'nothing'} serves again`);
-        Object.assign(this.outcome, { promoted: false, rolledBack: true });
-        throw new Error(`${(error as Error).message} — traffic switched back to ${course.live ?? 'nothing'}`, { cause: error });
-      }
-    } else if (inputs.postChecks.length) {
+    try {
+      // Traffic moves when the endpoints do: checks and the scale-down wait for them.
+      if (stable) await this.awaitEndpoints(this.postChecksViaProxy);
+      if (inputs.postChecks.length && postUrl) await this.step('checked', () => this.check('post-checks', inputs.postChecks, postUrl, Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
+    } catch (error) {
+      const reason = (error as Error).message;
+      await this.step('rolled back', () => this.undo(course, 'failed', reason), () => `${course.live ?? 'nothing'} serves again`);
+      Object.assign(this.outcome, { promoted: false, rolledBack: true });
+      throw new Error(`${reason} — traffic switched back to ${course.live ?? 'nothing'}`, { cause: error });
+    }
+    if (inputs.postChecks.length && !postUrl) {
       this.note('post-checks skipped: no Service and no live-url to run them against');
     }
     switched = { ...switched, stage: 'checked' };
@@ -293,26 +297,31 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     }
   }
 
-  /** Back to the old release: the old colour to `total` and ready, the Service on it alone, the new colour to zero. */
-  private async undo(course: Course, result: 'failed' | 'aborted'): Promise<void> {
+  /**
+   * Back to the old release: the old colour to `total` and ready, the Service on it alone, the new
+   * colour to zero. `reason`: why a release that went live is undone — its switch back must land (mustSwitchBack).
+   */
+  private async undo(course: Course, result: 'failed' | 'aborted', reason?: string): Promise<void> {
     const { inputs } = this.env;
+    const broken = { image: course.image, color: course.next, reason: reason ?? result };
     if (course.live) {
-      await this.scale(course.live, course.total);
-      await this.waitAvailable(course.live);
+      const live = course.live;
+      await this.scale(live, course.total);
+      await this.waitAvailable(live);
       const service = await this.cluster.get(this.serviceRef);
       if (service) {
         const wasSwitched = selectedColor(service) === course.next;
-        this.service = await switchTraffic(this.cluster, {
-          namespace: inputs.namespace,
-          service: inputs.service,
-          selector: colorSelector(baseSelector(service.spec?.selector), course.live),
-          annotations: wasSwitched && this.before ? restoreAnnotations(this.before) : {},
-        });
+        const selector = colorSelector(baseSelector(service.spec?.selector), live);
+        const write = (cluster: Cluster) => switchTraffic(cluster, { namespace: inputs.namespace, service: inputs.service, selector, annotations: wasSwitched && this.before ? restoreAnnotations(this.before) : {} });
+        this.service = wasSwitched && reason ? await this.mustSwitchBack(broken, { selector }, write) : await write(this.cluster);
+        // The new colour goes to zero only once no endpoint sends it traffic.
+        await this.awaitEndpoints(false).catch((wait: Error) => this.warn(`traffic may still reach ${course.next}: ${wait.message}`));
       }
-      await this.releaseHpas(course.live);
+      await this.releaseHpas(live);
     } else if (this.outcome.promoted && !this.before) {
       // A first release created the Service: without it nothing serves, as before.
-      await this.cluster.delete(this.serviceRef);
+      if (reason) await this.mustSwitchBack(broken, 'delete-service', (cluster) => cluster.delete(this.serviceRef));
+      else await this.cluster.delete(this.serviceRef);
       this.service = undefined;
     }
     await this.scaleDownNow(course.next);
@@ -397,6 +406,7 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
           annotations: this.liveAnnotations(previous, record.image, live, record.digest, record),
         });
       }, () => `${inputs.service} → ${previous}`);
+      await this.awaitEndpoints(false);
     }
     await this.cluster.mergePatch(this.deploymentRef(previous), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: null } } });
     Object.assign(this.outcome, { activeColor: previous, previousColor: live, promoted: true, result: 'promoted', weight: 100, revision: String(record.revision) });

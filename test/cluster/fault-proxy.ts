@@ -108,6 +108,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent: agentFor(request) },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
+        // As the API server does for a watch: the headers go out now, not with the first event.
+        response.flushHeaders();
         if (dropAfterEvents === undefined) return void answer.pipe(response);
         // A cut watch: pass events through, then drop the connection after the Nth, mid-stream.
         let events = 0;

@@ -71,7 +71,8 @@ onCluster('the published Role on the real API server', () => {
       runStep('blue-green-deploy', {
         workspace,
         timeoutMs: 150_000,
-        inputs: { app: 'web', namespace: ns, manifests: 'k8s', kubeconfig: join(workspace, 'deployer'), image, checks: '- url: /healthz', 'pre-deploy-job': 'cronjob/database-backup', 'scale-down-delay': '0s', 'rollout-timeout': '60s' },
+        // Post-checks through the API server's proxy: the wait for the Service's Endpoints needs its rule.
+        inputs: { app: 'web', namespace: ns, manifests: 'k8s', kubeconfig: join(workspace, 'deployer'), image, checks: '- url: /healthz', 'post-checks': '- url: /healthz', 'pre-deploy-job': 'cronjob/database-backup', 'scale-down-delay': '0s', 'rollout-timeout': '60s' },
       });
     const first = await deploy('sunday/web:v1');
     const second = first.exitCode === 0 ? await deploy('sunday/web:v2') : undefined;
@@ -85,9 +86,9 @@ onCluster('the published Role on the real API server', () => {
     expect(second?.outputs).toMatchObject({ 'active-color': 'green', promoted: 'true' });
   });
 
-  // `pods: list` serves only the migration from a plain Deployment (and rollout diagnostics, which
-  // tolerate its absence): this happy path cannot show it missing. Not yet covered here.
-  const exercised = rules.map((rule, index) => [`${rule.apiGroups[0] || 'core'}/${rule.resources.join(',')}`, index] as const).filter(([label]) => label !== 'core/pods');
+  // Every rule: `pods: list` too, since the wait for the endpoints after each switch lists the pods
+  // the Service selects.
+  const exercised = rules.map((rule, index) => [`${rule.apiGroups[0] || 'core'}/${rule.resources.join(',')}`, index] as const);
   test.each(exercised)('without the rule for %s the deploy fails naming it', async (_label, index) => {
     const rule = rules[index];
     const started = Date.now();

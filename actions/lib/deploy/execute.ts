@@ -33,19 +33,31 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
   const prepared = await prepare(inputs, cwd);
   const connection = local ?? (await connect(inputs.cluster, core.info));
   const outcome = await strategy.run({
-    cluster: new Cluster(connection),
+    cluster: new Cluster(connection, { requestTimeoutMs: testSeam('SUNDAY_TEST_KUBE_REQUEST_TIMEOUT_MS') }),
     inputs,
     prepared,
     run: { revision: context.sha, actor: context.actor, runUrl: context.runUrl },
     holder: `${context.runUrl || context.repository || 'local'}#${context.job || 'job'} (${hostname()}:${process.pid})`,
     log: core.info,
     notice: (line) => core.notice(line),
+    warning: (line) => core.warning(line),
+    switchBackBudgetMs: testSeam('SUNDAY_TEST_SWITCH_BACK_BUDGET_MS'),
     awsCredentials: awsCredentials(inputs, connection.awsCredentials),
   });
   for (const [name, value] of Object.entries(strategy.outputs(outcome))) core.setOutput(name, value);
   await writeSummary(strategy.summary(inputs, outcome));
   await connection.dispatcher.close();
   if (outcome.failure) throw new Error(outcome.failure);
+}
+
+/**
+ * Test seams, not inputs: the process tests that show a switch back giving up, or a request timing
+ * out on every attempt, shorten the minute's budget or the 15 s request timeout to a few seconds.
+ * Users have no reason to change either.
+ */
+function testSeam(name: 'SUNDAY_TEST_SWITCH_BACK_BUDGET_MS' | 'SUNDAY_TEST_KUBE_REQUEST_TIMEOUT_MS'): number | undefined {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /** `analysis`: how the last analysis ended ('' when none ran); `analysis-failed-metric`: the metric that ended it. */

@@ -1,17 +1,18 @@
 /**
  * The cluster as blue-green-deploy uses it, through @kubernetes/client-node: generic reads,
- * server-side apply, merge patches and deletes with bounded retries on 429/5xx and broken
- * connections, and waits that list then watch (re-listing when a watch drops or answers 410 Gone)
- * instead of polling.
+ * server-side apply, merge patches and deletes, each request with a timeout and bounded retries on
+ * 429/5xx, broken connections and timeouts (honouring Retry-After), and waits that list then watch
+ * (watch.ts) instead of polling.
  */
 import { readFileSync } from 'node:fs';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { proxyFor } from '../proxy.js';
 import { tlsDispatcher } from '../proxy-agents.js';
-import { backoffDelay, sleep } from '../retry.js';
+import { backoffDelay, parseRetryAfter, sleep } from '../retry.js';
 import type { AwsCredentials } from '../aws/credentials.js';
 import type { KubeObject } from './model.js';
+import { watchCollection, type Verdict } from './watch.js';
 
 export const FIELD_MANAGER = 'sunday-blue-green-deploy';
 
@@ -30,9 +31,12 @@ const RESOURCES: Record<string, { prefix: string; plural: string }> = {
   CronJob: { prefix: '/apis/batch/v1', plural: 'cronjobs' },
   Lease: { prefix: '/apis/coordination.k8s.io/v1', plural: 'leases' },
   Service: { prefix: '/api/v1', plural: 'services' },
+  ConfigMap: { prefix: '/api/v1', plural: 'configmaps' },
   Pod: { prefix: '/api/v1', plural: 'pods' },
   HorizontalPodAutoscaler: { prefix: '/apis/autoscaling/v2', plural: 'horizontalpodautoscalers' },
   PodDisruptionBudget: { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets' },
+  EndpointSlice: { prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices' },
+  Endpoints: { prefix: '/api/v1', plural: 'endpoints' },
 };
 
 export class KubeApiError extends Error {
@@ -40,6 +44,8 @@ export class KubeApiError extends Error {
     message: string,
     readonly status: number,
     readonly reason?: string,
+    /** The server's Retry-After, when it sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'KubeApiError';
@@ -48,15 +54,18 @@ export class KubeApiError extends Error {
 
 /** Turns client-node's ApiException (status + Status body) into a one-line error. */
 export function toKubeError(error: unknown, what: string): KubeApiError {
-  const err = error as { code?: number; body?: unknown; message?: string; cause?: { code?: string } };
-  if (typeof err?.code === 'number') {
+  const err = error as { code?: number; body?: unknown; message?: string; headers?: Record<string, string>; name?: string };
+  // A request given up by its timeout (a DOMException, whose numeric `code` is no HTTP status).
+  if (err?.name === 'TimeoutError') return new KubeApiError(`${what}: no answer from the API server in time (request timeout)`, 0);
+  if (typeof err?.code === 'number' && !(error instanceof DOMException)) {
     let status: { message?: string; reason?: string };
     try {
       status = typeof err.body === 'string' ? JSON.parse(err.body) : ((err.body as object) ?? {});
     } catch {
       status = { message: String(err.body).slice(0, 200) };
     }
-    return new KubeApiError(`${what}: ${status.message ?? `HTTP ${err.code}`} (${err.code}${status.reason ? ` ${status.reason}` : ''})`, err.code, status.reason);
+    const retryAfter = parseRetryAfter(err.headers?.['retry-after']);
+    return new KubeApiError(`${what}: ${status.message ?? `HTTP ${err.code}`} (${err.code}${status.reason ? ` ${status.reason}` : ''})`, err.code, status.reason, retryAfter);
   }
   return new KubeApiError(`${what}: ${err?.message ?? String(error)}`, 0);
 }
@@ -111,36 +120,93 @@ export async function connectionFor(kc: KubeConfig): Promise<Connection> {
   return { kubeconfig: kc, server: cluster.server.replace(/\/+$/, ''), dispatcher, authorization };
 }
 
+/**
+ * How a call is retried on 429, 5xx and broken connections (never on other 4xx): attempts with a
+ * backoff that honours Retry-After, and optionally a time budget — retries go on until it is spent.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  /** Retries stop once this much time has passed since the first attempt (no limit when absent). */
+  budgetMs?: number;
+  baseMs: number;
+  capMs: number;
+}
+
+/** Any read or write: 5 attempts, about 3 s of waits in all. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 200, capMs: 5_000 };
+
 export interface ClusterOptions {
-  /** Attempts per API call on 429, 5xx and broken connections. */
-  attempts?: number;
-  retryBaseMs?: number;
-  log?: (line: string) => void;
+  retry?: RetryPolicy;
+  /** Each API request (to the end of its body) is given up after this. */
+  requestTimeoutMs?: number;
+  /** A watch with no event for this long is watched again: longer than the API server's bookmark interval (about 1 min). */
+  watchIdleMs?: number;
+}
+
+/** An API server that accepts a request and never answers fails it after this (and the retry decides). */
+export const REQUEST_TIMEOUT_MS = 15_000;
+export const WATCH_IDLE_MS = 90_000;
+
+/** The list path of `kind` in `namespace`. */
+export function collectionPath(kind: string, namespace: string): string {
+  const resource = RESOURCES[kind];
+  if (!resource) throw new Error(`No watch path for ${kind}`);
+  return `${resource.prefix}/namespaces/${namespace}/${resource.plural}`;
+}
+
+type HttpSend = { send(request: { getSignal(): AbortSignal | undefined; setSignal(signal: AbortSignal): void }): unknown };
+
+/** Gives every request of client-node's object API a timeout (its HTTP library takes a signal per request). */
+function withRequestTimeout(api: KubernetesObjectApi, timeoutMs: number): void {
+  // `configuration` is protected in the typings; the HTTP library it holds is the documented seam.
+  const configuration = (api as unknown as { configuration: { httpApi: HttpSend } }).configuration;
+  const inner = configuration.httpApi;
+  configuration.httpApi = {
+    send(request) {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const own = request.getSignal();
+      request.setSignal(own ? AbortSignal.any([own, timeout]) : timeout);
+      return inner.send(request);
+    },
+  };
 }
 
 export class Cluster {
   readonly api: KubernetesObjectApi;
-  private readonly attempts: number;
-  private readonly retryBaseMs: number;
+  readonly retry: RetryPolicy;
+  readonly requestTimeoutMs: number;
+  readonly watchIdleMs: number;
 
   constructor(
     readonly connection: Connection,
-    options: ClusterOptions = {},
+    private readonly options: ClusterOptions = {},
   ) {
     this.api = KubernetesObjectApi.makeApiClient(connection.kubeconfig);
-    this.attempts = options.attempts ?? 5;
-    this.retryBaseMs = options.retryBaseMs ?? 200;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.watchIdleMs = options.watchIdleMs ?? WATCH_IDLE_MS;
+    withRequestTimeout(this.api, this.requestTimeoutMs);
   }
 
-  /** Runs one API call with bounded retries on 429/5xx/network errors (never on 4xx). */
+  /** The same cluster with another retry policy: for the one write that must land (the switch-back). */
+  withRetry(retry: RetryPolicy): Cluster {
+    return new Cluster(this.connection, { ...this.options, retry });
+  }
+
+  /** Runs one API call with retries on 429/5xx/network errors and timeouts (never on other 4xx), as the policy allows. */
   async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const { attempts, budgetMs, baseMs, capMs } = this.retry;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (error) {
         const kubeError = error instanceof KubeApiError ? error : toKubeError(error, what);
-        if (!isRetryable(kubeError) || attempt >= this.attempts) throw kubeError;
-        await sleep(backoffDelay(attempt, { baseMs: this.retryBaseMs, capMs: 5_000 }));
+        if (!isRetryable(kubeError) || attempt >= attempts) throw kubeError;
+        const wait = kubeError.retryAfterMs ?? backoffDelay(attempt, { baseMs, capMs });
+        const left = budgetMs === undefined ? Infinity : started + budgetMs - Date.now();
+        if (wait >= left) throw kubeError;
+        await sleep(wait);
       }
     }
   }
@@ -193,75 +259,59 @@ export class Cluster {
   }
 
   async list(apiVersion: string, kind: string, namespace: string, labelSelector?: string): Promise<KubeObject[]> {
-    const list = await this.call(`list ${kind}`, () => this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector));
-    return list.items as KubeObject[];
+    return (await this.listWithVersion(apiVersion, kind, namespace, { labelSelector })).items;
+  }
+
+  private async listWithVersion(apiVersion: string, kind: string, namespace: string, selectors: { labelSelector?: string; fieldSelector?: string }) {
+    const list = (await this.call(`list ${kind}`, () =>
+      this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, selectors.fieldSelector, selectors.labelSelector),
+    )) as { items: KubeObject[]; metadata?: { resourceVersion?: string } };
+    return { items: list.items, resourceVersion: list.metadata?.resourceVersion };
+  }
+
+  /**
+   * Resolves once `judge` says so for the objects of `kind` that match the selectors (see
+   * watch.ts: list, then watch; ERROR events re-list, BOOKMARKs advance), rejects with its failure
+   * or with a timeout naming `waitingFor`.
+   */
+  waitForList<T>(
+    target: { apiVersion: string; kind: string; namespace: string; labelSelector?: string; fieldSelector?: string },
+    waitingFor: string,
+    timeoutMs: number,
+    judge: (items: KubeObject[]) => Verdict<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const { apiVersion, kind, namespace, labelSelector, fieldSelector } = target;
+    return watchCollection(
+      this.connection,
+      { path: collectionPath(kind, namespace), kind, labelSelector, fieldSelector },
+      () => this.listWithVersion(apiVersion, kind, namespace, { labelSelector, fieldSelector }),
+      waitingFor,
+      timeoutMs,
+      { requestTimeoutMs: this.requestTimeoutMs, idleMs: this.watchIdleMs },
+      judge,
+      signal,
+    );
   }
 
   /**
    * Resolves with the object once `done(object)` says so (returns a value other than undefined),
-   * rejects with `fail(object)`'s message, or with a timeout naming `waitingFor`. Lists, then watches
-   * from the list's resourceVersion; a dropped watch or 410 Gone re-lists. `object` is undefined
-   * while the object does not exist.
+   * rejects with `fail(object)`'s message, or with a timeout naming `waitingFor`. `object` is
+   * undefined while the object does not exist.
    */
-  async waitFor<T>(
+  waitFor<T>(
     ref: ObjectRef & { namespace: string },
     waitingFor: string,
     timeoutMs: number,
     done: (object: KubeObject | undefined) => T | undefined,
     fail: (object: KubeObject | undefined) => string | undefined = () => undefined,
   ): Promise<T> {
-    const resource = RESOURCES[ref.kind];
-    if (!resource) throw new Error(`No watch path for ${ref.kind}`);
-    const path = `${resource.prefix}/namespaces/${ref.namespace}/${resource.plural}`;
-    const watch = new Watch(this.connection.kubeconfig);
-    return new Promise<T>((resolve, reject) => {
-      let finished = false;
-      let controller: AbortController | undefined;
-      const finish = (outcome: () => void) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        controller?.abort();
-        outcome();
-      };
-      const judge = (object: KubeObject | undefined): boolean => {
-        const failure = fail(object);
-        if (failure) {
-          finish(() => reject(new Error(failure)));
-          return true;
-        }
-        const value = done(object);
-        if (value !== undefined) {
-          finish(() => resolve(value));
-          return true;
-        }
-        return false;
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`Timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}`))), timeoutMs);
-      const listAndWatch = async (drops: number): Promise<void> => {
-        if (finished) return;
-        try {
-          const list = (await this.call(`list ${ref.kind}`, () =>
-            this.api.list(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined, `metadata.name=${ref.name}`),
-          )) as { items: KubeObject[]; metadata?: { resourceVersion?: string } };
-          if (judge(list.items[0])) return;
-          controller = await watch.watch(
-            path,
-            { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
-            (phase, object) => {
-              if (phase === 'BOOKMARK' || phase === 'ERROR') return;
-              judge(phase === 'DELETED' ? undefined : object);
-            },
-            () => {
-              // The watch ended (dropped, timed out server-side, or 410 Gone): list again and go on.
-              if (!finished) setTimeout(() => void listAndWatch(drops + 1), drops > 3 ? 500 : 50);
-            },
-          );
-        } catch (error) {
-          finish(() => reject(error instanceof KubeApiError ? error : toKubeError(error, `watch ${ref.kind} ${ref.name}`)));
-        }
-      };
-      void listAndWatch(0);
+    return this.waitForList<T>({ ...ref, fieldSelector: `metadata.name=${ref.name}` }, waitingFor, timeoutMs, (items) => {
+      const object = items.find((item) => item.metadata.name === ref.name);
+      const failure = fail(object);
+      if (failure) return { failure };
+      const value = done(object);
+      return value === undefined ? undefined : { value: value as T };
     });
   }
 }

@@ -15,10 +15,11 @@ import { ANNOTATIONS, auditAnnotations, deadlineAnnotation, decodeRelease, encod
 import { nextRevision, packManifests, updateHistory, type RevisionEntry, type RevisionResult } from './history.js';
 import { COLORS, readAppState, type AppState } from './state.js';
 import type { DeployInputs } from './inputs.js';
-import type { Cluster } from './kube.js';
+import { waitEndpoints } from './endpoints.js';
+import type { Cluster, RetryPolicy } from './kube.js';
 import { acquireLock, type Lock } from './lock.js';
 import type { AppManifests } from './manifests.js';
-import { APP_LABEL, COLOR_LABEL, cleanForApply, coloredDeployment, coloredHpa, coloredPdb, deploymentImage, deploymentName, previewService, selectedColor, type Color, type KubeObject } from './model.js';
+import { APP_LABEL, COLOR_LABEL, selectorPatch, cleanForApply, coloredDeployment, coloredHpa, coloredPdb, deploymentImage, deploymentName, previewService, selectedColor, type Color, type KubeObject } from './model.js';
 import type { Prepared, Release } from './release.js';
 import { scaleDeployment, waitAvailable } from './rollout.js';
 import { Timeline } from './timeline.js';
@@ -33,7 +34,11 @@ export interface DeployEnvironment<I extends DeployInputs = DeployInputs> {
   holder: string;
   log: (line: string) => void;
   notice: (line: string) => void;
+  /** A `::warning::`: something went wrong that does not make the run fail (a scale-down after a checked switch). */
+  warning?: (line: string) => void;
   sleep?: Sleep;
+  /** The switch-back's retry budget (default SWITCH_BACK_RETRY's 60 s): shorter only in tests, never an input. */
+  switchBackBudgetMs?: number;
   /** The credentials of role-to-assume (through GitHub OIDC), for analyses signed with SigV4. */
   awsCredentials?: () => Promise<AwsCredentials>;
 }
@@ -69,6 +74,19 @@ export interface Outcome {
 
 /** Attempts and waits of the gate's checks: enough to ride out a slow first answer, short enough to fail fast. */
 const CHECK_POLICY = { attempts: 3, retryDelayMs: 1_000, timeoutMs: 10_000, deadlineMs: 120_000, concurrency: 8 };
+
+/**
+ * The switch back after a failed post-check is the one write that must land: while it does not,
+ * the broken release serves. It retries (honouring Retry-After) for up to a minute, where any
+ * other write gives up after about 3 s.
+ */
+export const SWITCH_BACK_BUDGET_MS = 60_000;
+export const SWITCH_BACK_RETRY: RetryPolicy = { attempts: Number.MAX_SAFE_INTEGER, budgetMs: SWITCH_BACK_BUDGET_MS, baseMs: 500, capMs: 5_000 };
+
+/** A switch back that did not land: the broken release serves. Nothing may try to undo it again as if it had not gone live. */
+export class BrokenReleaseLive extends Error {
+  override name = 'BrokenReleaseLive';
+}
 
 export const isStaged = (deployment: KubeObject | undefined) => deployment?.metadata.annotations?.[ANNOTATIONS.staged] === 'true';
 
@@ -186,6 +204,16 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
    * finish; this run waits at most what is left of its own bound (`rollout-timeout` from its start).
    */
   protected async scaleDownLater(color: Color): Promise<void> {
+    try {
+      await this.scaleDownAfterDelay(color);
+    } catch (error) {
+      // The new release is checked and serves: a colour left running is no reason to fail (and have a rollback job revert it).
+      const name = deploymentName(this.inputs.app, color);
+      this.warn(`The release is live and checked, but ${name} was not scaled down: ${(error as Error).message}. It keeps running; scale it down with: kubectl scale deployment ${name} -n ${this.inputs.namespace} --replicas=0`);
+    }
+  }
+
+  private async scaleDownAfterDelay(color: Color): Promise<void> {
     const { inputs } = this.env;
     const name = deploymentName(inputs.app, color);
     if (inputs.scaleDownDelayMs === undefined) {
@@ -206,6 +234,51 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
       await this.scaleDownNow(color);
       await this.markScaledDown();
     }, () => `${name} → 0 replicas`);
+  }
+
+  /**
+   * After the stable Service's selector changed: waits until its EndpointSlices (and, when checks
+   * go through the API server's proxy next, its Endpoints) list only the pods it now selects —
+   * before any check judges the release and before any colour is scaled down (endpoints.ts).
+   */
+  protected async awaitEndpoints(viaProxy: boolean): Promise<void> {
+    const selector = this.service?.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0) return;
+    const { inputs } = this.env;
+    await this.step('endpoints', () => waitEndpoints(this.cluster, { namespace: inputs.namespace, service: inputs.service, selector, viaProxy, timeoutMs: inputs.rolloutTimeoutMs }), (detail) => detail);
+  }
+
+  /** Post-checks that go through the API server's proxy (no live-url): its Endpoints must have followed the switch. */
+  protected get postChecksViaProxy(): boolean {
+    return this.inputs.postChecks.length > 0 && !this.inputs.liveUrl;
+  }
+
+  /**
+   * Runs the switch back of a release that failed after it went live, with SWITCH_BACK_RETRY's
+   * budget. If it still fails, the error says first that the broken release serves, and how to
+   * send traffic back by hand.
+   */
+  protected async mustSwitchBack<T>(broken: { image: string; color: string; reason: string }, restore: { selector: Record<string, string> } | 'delete-service', write: (cluster: Cluster) => Promise<T>): Promise<T> {
+    const { inputs } = this.env;
+    const budgetMs = this.env.switchBackBudgetMs ?? SWITCH_BACK_BUDGET_MS;
+    try {
+      return await write(this.cluster.withRetry({ ...SWITCH_BACK_RETRY, budgetMs }));
+    } catch (error) {
+      const live = (await this.cluster.get(this.serviceRef).catch(() => undefined)) ?? this.service;
+      const command =
+        restore === 'delete-service'
+          ? `kubectl delete service ${inputs.service} -n ${inputs.namespace}`
+          : `kubectl patch service ${inputs.service} -n ${inputs.namespace} --type merge -p '${JSON.stringify({ spec: { selector: selectorPatch(live?.spec?.selector, restore.selector) } })}'`;
+      throw new BrokenReleaseLive(
+        `The broken release ${broken.image} is LIVE on ${broken.color}: ${broken.reason}, and the switch back failed for ${Math.round(budgetMs / 1000)}s (${(error as Error).message}). Restore traffic now: ${command}`,
+        { cause: error },
+      );
+    }
+  }
+
+  protected warn(line: string): void {
+    this.outcome.notes.push(`⚠️ ${line}`);
+    (this.env.warning ?? this.env.notice)(line);
   }
 
   /** Applies the release as colour `color`: the other objects, the coloured Deployment (with its release record), and, unless held, its HPAs and PDBs. */

@@ -18,9 +18,10 @@
  *   minReadySeconds, no liveness probes (only readinessProbe.httpGet), one node.
  * - Pods are HTTP servers in this process on 127.0.0.1 (podIP 127.0.0.1, each on its own port);
  *   logs, exec, attach and port-forward are not served.
- * - No EndpointSlices, no periodic BOOKMARKs: Service traffic follows the selector at once, where a
- *   real cluster follows EndpointSlices the endpoint controller updates a moment later (the real
- *   control plane of test/cluster shows that delay; test/cluster/differential.test.ts compares).
+ * - No periodic BOOKMARKs. EndpointSlices and Endpoints follow the pods (one slice per pod, as each
+ *   pod has its own port), but Service traffic follows the selector at once, where a real cluster
+ *   follows EndpointSlices the endpoint controller updates a moment later (the real control plane
+ *   of test/cluster shows that delay; test/cluster/differential.test.ts compares).
  * - Server-side apply over a client-side apply hands over the fields of the last-applied
  *   annotation to the manager `kubectl` only, as the API server does; other managers conflict.
  */

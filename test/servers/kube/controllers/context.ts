@@ -8,6 +8,7 @@ export const TYPES = {
   pods: findType('', 'v1', 'pods')!,
   services: findType('', 'v1', 'services')!,
   endpoints: findType('', 'v1', 'endpoints')!,
+  endpointSlices: findType('discovery.k8s.io', 'v1', 'endpointslices')!,
   deployments: findType('apps', 'v1', 'deployments')!,
   replicasets: findType('apps', 'v1', 'replicasets')!,
   jobs: findType('batch', 'v1', 'jobs')!,

@@ -11,7 +11,7 @@ import type { Store } from '../store.js';
 import type { ImageMode } from '../types.js';
 import { TYPES, type ControllerContext } from './context.js';
 import { reconcileDeployment, reconcileReplicaSet, type ProgressMemory } from './deployments.js';
-import { reconcileEndpoints } from './endpoints.js';
+import { reconcileEndpoints, reconcileEndpointSlices } from './endpoints.js';
 import { reconcileJob } from './jobs.js';
 import { runKubelet } from './kubelet.js';
 
@@ -109,6 +109,7 @@ export class ControlLoop {
     for (const job of store.list(TYPES.jobs)) reconcileJob(this.context, job, this.jobStarts);
     await runKubelet(this.context, { runtime: this.options.runtime, modeOf: this.options.modeOf, slowStartMs: this.options.slowStartMs, crashLoopMs: Math.max(200, this.options.pace * 10) }, this.podStarts);
     reconcileEndpoints(this.context, this.options.runtime, this.managedEndpoints);
+    reconcileEndpointSlices(this.context, this.options.runtime);
     await this.syncServiceProxies();
     this.collectGarbage();
   }
