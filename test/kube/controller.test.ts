@@ -1,4 +1,11 @@
-/** The control loop: rollouts, deadlines, jobs, image failure modes, endpoints, garbage collection, and faults. */
+/**
+ * The emulator's control loop: rollouts, deadlines, jobs, image failure modes, endpoints, garbage
+ * collection, and faults. Emulator only: it checks the loop's own steps from its store, at the
+ * emulator's compressed time (`secondMs`). What of it is Kubernetes behaviour runs on both targets
+ * elsewhere — rollouts, progress deadlines, Jobs from CronJobs, garbage collection and server-side
+ * apply in kubectl.test.ts and client-node.test.ts, fault images on the real node agent in
+ * test/cluster/agent/agent.test.ts, faults through the proxy in test/cluster/differential.test.ts.
+ */
 import { startKubeEmulator, type KubeEmulator, type KubeObject } from '../servers/kube/index.js';
 import { deploymentManifest, httpGet, waitFor } from './helpers.js';
 

@@ -1,4 +1,4 @@
-/** The emulator's pure parts: patches, selectors, field ownership, protobuf decoding, certificates. */
+/** The emulator's pure parts: patches, selectors, field ownership, protobuf decoding, certificates. Emulator only: units without a server (their behaviour against kube-apiserver is in kubectl.test.ts). */
 import { X509Certificate } from 'node:crypto';
 import { errors } from '../servers/kube/errors.js';
 import { fieldSetOf, serverSideApply, recordUpdate } from '../servers/kube/managed-fields.js';
