@@ -100,7 +100,10 @@ describe.each(kubeTargets())('client-node on the %s', (kind) => {
     // ConfigMaps: the real cluster serves their watches from etcd, whose history `compact()` drops
     // (other kinds come from the API server's watch cache, which keeps its own window).
     const before = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'before-compaction' } } });
+    // Two changes after it: etcd compacts up to its current revision and keeps that one, so the
+    // first change after `before` must be older than the last for the watch to start too early.
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'after-it' } } });
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'after-that' } } });
     await target.compact();
     // As a real API server: 200, then one ERROR event whose object is a 410 Expired Status.
     const seen: Array<{ type: string; object: unknown }> = [];
