@@ -6,12 +6,11 @@
  * header in test/servers/kube/server.ts). `SUNDAY_KUBE_TARGETS=emulator` runs the emulator's half.
  */
 import { jest } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { kubeTargets, startTarget, type KubeTarget } from '../cluster/target.js';
-import { deploymentManifest, httpGet, kubectlFor, outputOf, waitFor } from './helpers.js';
+import { deploymentManifest, httpGet, kubectlFor, outputOf, waitFor, writeManifest } from './helpers.js';
 
 // The real tier's first test may wait for the shared cluster's start-up (or, on a fresh machine, its build).
 jest.setTimeout(180_000);
@@ -26,11 +25,7 @@ describe.each(kubeTargets())('kubectl on the %s', (kind) => {
   let dir: string;
   let ns: string;
 
-  const manifest = (name: string, body: unknown) => {
-    const path = join(dir, name);
-    writeFileSync(path, Array.isArray(body) ? body.map((d) => stringify(d)).join('---\n') : stringify(body));
-    return path;
-  };
+  const manifest = (name: string, body: unknown) => writeManifest(dir, name, body);
   const json = async (args: string[]) => {
     const result = await kubectl([...args, '-o', 'json']);
     if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
