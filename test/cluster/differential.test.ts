@@ -6,11 +6,10 @@
  * hand-over, a too-old watch (200 and an ERROR 410 event), the service proxy's 503 for a port the
  * Service does not have. `SUNDAY_KUBE_TARGETS=emulator` runs the emulator's half alone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { deploymentManifest, httpGet, kubectlFor } from '../kube/helpers.js';
+import { deploymentManifest, httpGet, kubectlFor, writeManifest } from '../kube/helpers.js';
 import { KUBERNETES_VERSION } from './build/versions.js';
 import { kubeTargets, startTarget, type KubeTarget } from './target.js';
 
@@ -24,11 +23,7 @@ describe.each(kubeTargets())('on the %s', (kind) => {
   let kubectl: ReturnType<typeof kubectlFor>['run'];
   let dir: string;
   let ns: string;
-  const manifest = (name: string, body: unknown) => {
-    const path = join(dir, name);
-    writeFileSync(path, Array.isArray(body) ? body.map((d) => stringify(d)).join('---\n') : stringify(body));
-    return path;
-  };
+  const manifest = (name: string, body: unknown) => writeManifest(dir, name, body);
   const service = (name: string, selector: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
   const rollout = async (name: string) => expect((await kubectl(['rollout', 'status', `deployment/${name}`, '--timeout=60s'])).stderr).toBe('');
 

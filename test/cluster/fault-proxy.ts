@@ -108,7 +108,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent: agentFor(request) },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
-        // As the API server does for a watch: the headers go out now, not with the first event.
+        // Headers go out now, as the API server sent them: Node would hold them until the first
+        // body chunk, and a watch with no event yet would leave its client waiting for headers
+        // (kubectl rollout status then hung for minutes after printing success: client-go stops
+        // an informer only once its pending watch request returns).
         response.flushHeaders();
         if (dropAfterEvents === undefined) return void answer.pipe(response);
         // A cut watch: pass events through, then drop the connection after the Nth, mid-stream.

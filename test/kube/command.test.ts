@@ -1,4 +1,4 @@
-/** The standalone command as a user runs it: through npm, ready line, serving, gone after SIGTERM. */
+/** The emulator's standalone command as a user runs it: through npm, ready line, serving, gone after SIGTERM. Emulator only: its subject is `npm run kube-emulator`. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

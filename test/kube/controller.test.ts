@@ -1,4 +1,12 @@
-/** The control loop: rollouts, deadlines, jobs, image failure modes, endpoints, garbage collection, and faults. */
+/**
+ * The emulator's control loop: rollouts, deadlines, jobs, image failure modes, endpoints, garbage
+ * collection, and faults. Emulator only: it checks the loop's own steps from its store, at the
+ * emulator's compressed time (`secondMs`). What of it is Kubernetes behaviour runs on both targets
+ * elsewhere — Jobs, garbage collection with Orphan and server-side apply over HTTP in api.test.ts;
+ * rollouts, progress deadlines and Jobs from CronJobs in kubectl.test.ts and client-node.test.ts;
+ * fault images on the real node agent in test/cluster/agent/agent.test.ts; faults through the
+ * proxy in test/cluster/differential.test.ts.
+ */
 import { startKubeEmulator, type KubeEmulator, type KubeObject } from '../servers/kube/index.js';
 import { deploymentManifest, httpGet, waitFor } from './helpers.js';
 
@@ -102,43 +110,6 @@ test('crash-looping, unhealthy and slow images', async () => {
   expect(Date.now() - started).toBeGreaterThanOrEqual(40);
 });
 
-test('a Job completes; a failing one hits its backoff limit; a stuck one its deadline', async () => {
-  const job = (name: string, image: string, spec: Record<string, unknown> = {}) =>
-    emulator.store.put({
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name, namespace: 'default' },
-      spec: { ...spec, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image }] } } },
-    });
-  job('migrate', 'registry.local/migrate:1');
-  job('broken', 'registry.local/sick:1', { backoffLimit: 1 });
-  job('hung', 'registry.local/frozen:1', { activeDeadlineSeconds: 3 });
-  const finished = (name: string, type: string) => () => {
-    const found = emulator.store.get('batch/v1', 'Job', 'default', name);
-    return found && condition(found, type)?.status === 'True' ? found : undefined;
-  };
-  const complete = await waitFor('migrate to complete', finished('migrate', 'Complete'));
-  expect(complete.status).toMatchObject({ succeeded: 1, completionTime: expect.any(String) });
-  expect(condition(complete, 'SuccessCriteriaMet')).toMatchObject({ status: 'True' });
-  const failed = await waitFor('broken to fail', finished('broken', 'Failed'));
-  expect(condition(failed, 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
-  expect(failed.status.failed).toBe(2);
-  const hung = await waitFor('hung to time out', finished('hung', 'Failed'));
-  expect(condition(hung, 'Failed')).toMatchObject({ reason: 'DeadlineExceeded' });
-});
-
-test('owner references are garbage-collected; propagationPolicy Orphan keeps dependents', async () => {
-  emulator.store.put(deploymentManifest('tmp', 'registry.local/tmp:1', { replicas: 1 }) as KubeObject);
-  await waitFor('tmp to be available', available('tmp'));
-  const orphaned = await api('DELETE', '/apis/apps/v1/namespaces/default/deployments/tmp', { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Orphan' });
-  expect(orphaned.body).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'tmp', group: 'apps', kind: 'deployments' } });
-  await emulator.settle();
-  const [replicaSet] = emulator.store.list('apps/v1', 'ReplicaSet', 'default').filter((rs) => rs.metadata.labels?.app === 'tmp');
-  expect(replicaSet.metadata.ownerReferences).toEqual([]);
-  await api('DELETE', `/apis/apps/v1/namespaces/default/replicasets/${replicaSet.metadata.name}`);
-  await waitFor('tmp pods to be collected', () => (podsOf('tmp').length === 0 ? true : undefined));
-});
-
 test('faults: the next N matching requests fail with 500, 409 or 429; a watch is cut mid-stream or gets a 410 ERROR event; reset; hang', async () => {
   emulator.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky', namespace: 'default' }, data: {} });
   const path = '/api/v1/namespaces/default/configmaps/flaky';
@@ -173,22 +144,4 @@ test('faults: the next N matching requests fail with 500, 409 or 429; a watch is
   emulator.injectFault({ verb: 'list', path: '/configmaps', network: 'hang' });
   await expect(fetch(`${emulator.url}/api/v1/namespaces/default/configmaps`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/timeout|abort/i);
   expect((await api('GET', '/api/v1/namespaces/default/configmaps')).status).toBe(200);
-});
-
-test('server-side apply over HTTP: create, conflict with another manager, force, and fields that go when unapplied', async () => {
-  const path = '/api/v1/namespaces/default/configmaps/settings';
-  const applied = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data });
-  const first = await api('PATCH', `${path}?fieldManager=alice`, applied({ a: '1', b: '2' }), 'application/apply-patch+yaml');
-  expect(first.status).toBe(201);
-  await api('PATCH', `${path}?fieldManager=bob`, { data: { b: '3' } }, 'application/merge-patch+json');
-  const conflict = await api('PATCH', `${path}?fieldManager=alice`, applied({ a: '1', b: '2' }), 'application/apply-patch+yaml');
-  expect(conflict).toMatchObject({ status: 409, body: { reason: 'Conflict', message: 'Apply failed with 1 conflict: conflict with "bob" using v1: .data.b', details: { causes: [{ reason: 'FieldManagerConflict', field: '.data.b' }] } } });
-  const forced = await api('PATCH', `${path}?fieldManager=alice&force=true`, applied({ a: '1', b: '2' }), 'application/apply-patch+yaml');
-  expect(forced.body.data).toEqual({ a: '1', b: '2' });
-  // alice stops applying a: it goes, as nobody else owns it.
-  const shrunk = await api('PATCH', `${path}?fieldManager=alice`, applied({ b: '2' }), 'application/apply-patch+yaml');
-  expect(shrunk.body.data).toEqual({ b: '2' });
-  const dryRun = await api('PATCH', `${path}?fieldManager=alice&dryRun=All`, applied({ b: '9' }), 'application/apply-patch+yaml');
-  expect(dryRun.body.data).toEqual({ b: '9' });
-  expect(emulator.store.get('v1', 'ConfigMap', 'default', 'settings')?.data).toEqual({ b: '2' });
 });

@@ -1,9 +1,10 @@
 /** What the emulator's tests share: running real kubectl, plain HTTP GETs on fresh connections, polling. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
 
 /** The kubectl binary: `$KUBECTL`, or the first `kubectl` on PATH. Missing kubectl fails the tests loudly. */
 export function kubectlPath(): string {
@@ -106,3 +107,10 @@ export const deploymentManifest = (name: string, image: string, options: { repli
     },
   },
 });
+
+/** Writes one object, or a list of them as YAML documents, to `dir/name` for `kubectl apply -f`; returns the path. */
+export function writeManifest(dir: string, name: string, body: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, Array.isArray(body) ? body.map((document) => stringify(document)).join('---\n') : stringify(body));
+  return path;
+}

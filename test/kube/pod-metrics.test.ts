@@ -1,4 +1,4 @@
-/** The emulator's pod servers: /metrics in Prometheus's text format, and the deterministic fault modes errors:<N> and latency:<ms>. */
+/** The emulator's pod servers: /metrics in Prometheus's text format, and the deterministic fault modes errors:<N> and latency:<ms>. Emulator only: pod servers without any API server (the node agent runs the same ones on the real cluster). */
 import { PodRuntime } from '../servers/kube/pods.js';
 import { isImageMode, type ImageMode } from '../servers/kube/types.js';
 import { request } from '../deploy/traffic.js';

@@ -1,4 +1,8 @@
-/** Strict mode: TLS with a generated CA, bearer tokens, a pluggable token check, and the standalone command. */
+/**
+ * Strict mode: TLS with a generated CA, bearer tokens, a pluggable token check, and the standalone
+ * command. Emulator only: these are the emulator's own options (the real cluster's certificates
+ * and webhook tokens are tested in test/cluster/webhook-authenticator.test.ts and rbac.test.ts).
+ */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';

@@ -1,4 +1,4 @@
-/** The emulator's pure parts: patches, selectors, field ownership, protobuf decoding, certificates. */
+/** The emulator's pure parts: patches, selectors, field ownership, protobuf decoding, certificates. Emulator only: units without a server (their behaviour against kube-apiserver is in kubectl.test.ts). */
 import { X509Certificate } from 'node:crypto';
 import { errors } from '../servers/kube/errors.js';
 import { fieldSetOf, serverSideApply, recordUpdate } from '../servers/kube/managed-fields.js';
@@ -55,8 +55,22 @@ test('JSON merge patch and JSON patch', () => {
       { op: 'move', from: '/first', path: '/moved' },
     ]),
   ).toEqual({ metadata: { labels: { 'a/b': 'y' } }, list: [2, 3, 4], moved: 2 });
-  expect(() => jsonPatch(doc, [{ op: 'test', path: '/list/0', value: 9 }])).toThrow(/test failed/);
-  expect(() => jsonPatch(doc, [{ op: 'replace', path: '/nope/x', value: 1 }])).toThrow(/missing path/);
+  // As kube-apiserver: a 422 with a generic message; why is only in the cause.
+  const failure = (patch: Parameters<typeof jsonPatch>[1]) => {
+    try {
+      jsonPatch(doc, patch);
+    } catch (error) {
+      const { code, message, cause } = error as { code: number; message: string; cause: string };
+      return { code, message, cause };
+    }
+    throw new Error('the patch applied');
+  };
+  const generic = 'the server rejected our request due to an error in our request';
+  expect(failure([{ op: 'test', path: '/list/0', value: 9 }])).toEqual({ code: 422, message: generic, cause: expect.stringMatching(/test failed/) });
+  expect(failure([{ op: 'replace', path: '/nope/x', value: 1 }])).toEqual({ code: 422, message: generic, cause: expect.stringMatching(/missing path/) });
+  expect(failure([{ op: 'replace', path: '/list/3', value: 1 }])).toEqual({ code: 422, message: generic, cause: expect.stringMatching(/missing path/) });
+  // Replacing a missing object key adds it, as the API server's JSON patch library does.
+  expect(jsonPatch(doc, [{ op: 'replace', path: '/metadata/labels/new', value: 'z' }])).toMatchObject({ metadata: { labels: { new: 'z' } } });
 });
 
 test('label and field selectors', () => {

@@ -190,7 +190,9 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /**
  * The API server's lastAppliedManager: kubectl's server-side apply (manager `kubectl`) over an
  * object a client-side `kubectl apply` made does not conflict on the fields listed in the
- * last-applied annotation; they are handed to the applier as if forced. Any other conflict stays.
+ * last-applied annotation whose live value is still the one last applied; they are handed to the
+ * applier as if forced. A field changed since by another writer (`kubectl scale` on
+ * .spec.replicas) still conflicts with that writer, as on kube-apiserver 1.32. Any other conflict stays.
  */
 function takenOverFromClientSideApply(live: KubeObject | undefined, conflicts: { path: PathKey }[], manager = 'kubectl'): boolean {
   const annotation = live?.metadata.annotations?.[LAST_APPLIED];
@@ -202,7 +204,8 @@ function takenOverFromClientSideApply(live: KubeObject | undefined, conflicts: {
     return false;
   }
   const allowed = fieldSetOf(lastApplied);
-  return conflicts.every((conflict) => allowed.has(conflict.path));
+  const unchangedSince = (path: PathKey) => allowed.has(path) && deepEqual(valueAt(lastApplied, path), valueAt(live as unknown as Json, path));
+  return conflicts.every((conflict) => unchangedSince(conflict.path));
 }
 
 export interface ApplyOptions {

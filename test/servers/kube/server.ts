@@ -23,7 +23,11 @@
  *   follows EndpointSlices the endpoint controller updates a moment later (the real control plane
  *   of test/cluster shows that delay; test/cluster/differential.test.ts compares).
  * - Server-side apply over a client-side apply hands over the fields of the last-applied
- *   annotation to the manager `kubectl` only, as the API server does; other managers conflict.
+ *   annotation whose live value is still the applied one, to the manager `kubectl` only, as the API
+ *   server does; other managers, and fields changed since by another writer, conflict.
+ * - No controller-manager publishers: a real namespace gets a `kube-root-ca.crt` ConfigMap a moment
+ *   after it is made (so `-l 'x notin (…)'` lists it too); here it never appears. Pinned by
+ *   test/kube/kubectl.test.ts, which runs on both targets.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
