@@ -19,9 +19,9 @@ const COLOR_LABEL = 'sunday.dev/color';
 /** Prometheus's targets follow the pods: rewritten on every change a watch of the namespace's pods reports. */
 function followPods(stage: Stage, prometheus: PrometheusServer): () => void {
   const sync = () => {
-    const groups = stage.kube.store.list('v1', 'Pod', 'default').flatMap((pod) => {
+    const groups = stage.kube!.store.list('v1', 'Pod', 'default').flatMap((pod) => {
       const name = pod.metadata.name!;
-      const url = stage.kube.podUrl('default', name);
+      const url = stage.kube!.podUrl('default', name);
       const color = pod.metadata.labels?.[COLOR_LABEL];
       return url && color ? [{ targets: [new URL(url).host], labels: { namespace: 'default', pod: name, color } }] : [];
     });
@@ -29,7 +29,7 @@ function followPods(stage: Stage, prometheus: PrometheusServer): () => void {
   };
   const watch = new AbortController();
   void (async () => {
-    const response = await fetch(`${stage.kube.url}/api/v1/namespaces/default/pods?watch=true`, { signal: watch.signal });
+    const response = await fetch(`${stage.kube!.url}/api/v1/namespaces/default/pods?watch=true`, { signal: watch.signal });
     sync();
     for await (const _event of response.body!) sync();
   })().catch(() => undefined);
@@ -46,10 +46,10 @@ function drive(url: string, perSecond: number): () => void {
 function driveColor(color: string, perSecond: number): () => void {
   let turn = 0;
   const timer = setInterval(() => {
-    const urls = stage.kube.store
+    const urls = stage.kube!.store
       .list('v1', 'Pod', 'default')
       .filter((pod) => pod.metadata.labels?.[COLOR_LABEL] === color)
-      .map((pod) => stage.kube.podUrl('default', pod.metadata.name!))
+      .map((pod) => stage.kube!.podUrl('default', pod.metadata.name!))
       .filter((url): url is string => url !== undefined);
     if (urls.length) void request(urls[turn++ % urls.length]).catch(() => undefined);
   }, 1000 / perSecond);
@@ -69,13 +69,14 @@ let prometheus: PrometheusServer;
 let stops: Array<() => void> = [];
 
 async function world(faultImages: Record<string, string>, replicas: number): Promise<void> {
-  stage = await startStage({ faultImages: faultImages as never }, { replicas });
+  // The emulator alone, plain HTTP: Prometheus scrapes its pods, a watch follows them.
+  stage = await startStage('emulator', { emulator: { faultImages: faultImages as never, strict: false } }, { replicas });
   prometheus = await startPrometheus({ scrapeIntervalMs: 1000 });
   stops.push(followPods(stage, prometheus));
 }
 
 async function withTraffic(): Promise<void> {
-  stops.push(drive(await stage.kube.serviceUrl('default', 'web'), 60));
+  stops.push(drive(await stage.kube!.serviceUrl('default', 'web'), 60));
 }
 
 afterEach(async () => {
@@ -114,9 +115,9 @@ describe('canary-deploy', () => {
     expect(r.errors[0]).toMatch(/^Canary aborted at 25%: analysis failed: error-rate: 0\.\d+ is not < 0\.001 \(measurement [1-4] of 4; more than 0 failed measurements\) — blue serves every request$/);
     expect(r.summary).toContain('| 25% | 1 | 3 | - | failed |');
     expect(r.summary).toContain('#### analysis at 25%: failed: error-rate:');
-    expect(stage.service().spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
-    expect(stage.deployment('web-green')?.spec.replicas).toBe(0);
-    expect(stage.deployment('web-blue')?.spec.replicas).toBe(4);
+    expect((await stage.service()).spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
+    expect((await stage.deployment('web-green'))?.spec.replicas).toBe(0);
+    expect((await stage.deployment('web-blue'))?.spec.replicas).toBe(4);
   });
 });
 
@@ -124,16 +125,16 @@ test('blue-green-deploy: a post-promotion analysis failure switches back; the ol
   await world({ 'web:v3': 'errors:20' }, 2);
   expect((await stage.deploy({ image: 'sunday/web:v1' })).outputs['active-color']).toBe('blue');
   await withTraffic();
-  const before = stage.service().metadata.annotations;
+  const before = (await stage.service()).metadata.annotations;
   const r = await stage.deploy({ image: 'sunday/web:v3', 'post-promotion-analysis': SPEC, 'prometheus-url': prometheus.url });
   expect(r.exitCode).toBe(1);
   expect(r.outputs).toMatchObject({ 'active-color': 'blue', promoted: 'false', 'rolled-back': 'true', analysis: 'failed', 'analysis-failed-metric': 'error-rate', revision: '1' });
   expect(r.errors).toHaveLength(1);
   expect(r.errors[0]).toMatch(/^post-promotion-analysis failed: error-rate: 0\.\d+ is not < 0\.001 \(measurement [1-4] of 4; more than 0 failed measurements\) — traffic switched back to blue$/);
   expect(r.summary).toContain('#### post-promotion analysis: failed: error-rate:');
-  expect(stage.service().spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
-  expect(stage.service().metadata.annotations).toEqual(before);
-  expect(stage.deployment('web-blue')?.spec.replicas).toBe(2);
+  expect((await stage.service()).spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
+  expect((await stage.service()).metadata.annotations).toEqual(before);
+  expect((await stage.deployment('web-blue'))?.spec.replicas).toBe(2);
   expect(await stage.serving()).toBe('v1');
 });
 
@@ -149,8 +150,8 @@ test('blue-green-deploy: a pre-promotion analysis failure keeps traffic where it
   expect(r.errors[0]).toMatch(/^pre-promotion-analysis failed: error-rate: 0\.\d+ is not < 0\.001 \(measurement [1-4] of 4; more than 0 failed measurements\)$/);
   expect(r.summary).toContain('#### pre-promotion analysis: failed: error-rate:');
   expect(r.summary).not.toMatch(/\| switched \|/);
-  expect(stage.service().spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
-  const history = stage.kube.store.get('v1', 'ConfigMap', 'default', 'web-deploy-history')!;
+  expect((await stage.service()).spec.selector).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
+  const history = stage.kube!.store.get('v1', 'ConfigMap', 'default', 'web-deploy-history')!;
   expect(JSON.parse((history.data as Record<string, string>)['revision-2']).result).toBe('failed');
   expect(await stage.serving()).toBe('v1');
 });
