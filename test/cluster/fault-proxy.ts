@@ -108,6 +108,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent: agentFor(request) },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
+        // Node holds the head until the first body chunk; the API server flushes a watch's head at
+        // once, and a client that stops a quiet watch waits for it (kubectl rollout status hung
+        // ~60 s, until the first BOOKMARK, on an already rolled-out Deployment).
+        response.flushHeaders();
         if (dropAfterEvents === undefined) return void answer.pipe(response);
         // A cut watch: pass events through, then drop the connection after the Nth, mid-stream.
         let events = 0;
