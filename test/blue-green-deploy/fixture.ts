@@ -111,7 +111,7 @@ export interface Stage {
   /** Sets a Deployment's replicas as an HPA or a person would. */
   scale(name: string, replicas: number): Promise<void>;
   /** `kubectl apply` as the admin, into the stage's namespace. */
-  kubectl(args: string[], input?: string): Promise<KubectlResult>;
+  kubectl(args: string[], input?: string, timeoutMs?: number): Promise<KubectlResult>;
   apply(manifests: string): Promise<void>;
   /** The app's deploy Lease as if its holder had stopped renewing it long ago (a killed run, later). */
   expireLease(): Promise<void>;
@@ -196,7 +196,7 @@ export async function startStage(kind: TargetKind, options: StageOptions = {}, a
     service: async (name = 'web') => (await api.get('Service', name))!,
     deployment: (name) => api.get('Deployment', name),
     scale: async (name, replicas) => void (await api.patch('Deployment', name, { spec: { replicas } })),
-    kubectl: (args, input) => admin.run(args, input),
+    kubectl: (args, input, timeoutMs) => admin.run(args, input, timeoutMs),
     apply,
     expireLease: async () => {
       const long = '2020-01-01T00:00:00.000000Z';
@@ -226,7 +226,7 @@ export async function startStage(kind: TargetKind, options: StageOptions = {}, a
  */
 export async function runPlainDeployment(stage: Stage): Promise<void> {
   await stage.apply(appManifests().replace('name: web, labels', 'name: web-deployment, labels'));
-  const rolled = await stage.kubectl(['rollout', 'status', 'deployment/web-deployment', '--timeout=60s']);
-  if (rolled.code !== 0) throw new Error(`web-deployment did not roll out: ${rolled.stderr}`);
+  const rolled = await stage.kubectl(['rollout', 'status', 'deployment/web-deployment', '--timeout=60s'], undefined, 70_000);
+  if (rolled.code !== 0) throw new Error(`web-deployment did not roll out: ${JSON.stringify(rolled)}`);
   await stage.servesOnly('v0');
 }
