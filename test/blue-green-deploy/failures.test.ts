@@ -11,7 +11,9 @@ describe.each(kubeTargets())('on the %s', (kind) => {
   describe('failures of one app', () => {
     let stage: Stage;
     beforeAll(async () => {
-      stage = await startStage(kind, { name: 'bg-failures', imageModes: IMAGE_MODES }, { readinessProbe: true, progressDeadlineSeconds: 4 });
+      // A progress deadline of 4 s: on the emulator 4 × 250 ms, long enough for a loaded machine to
+      // roll a healthy colour out within it (50 ms "seconds" made 200 ms, which a load of 19 missed).
+      stage = await startStage(kind, { name: 'bg-failures', imageModes: IMAGE_MODES, emulator: { secondMs: 250 } }, { readinessProbe: true, progressDeadlineSeconds: 4 });
       const first = await stage.deploy({ image: 'sunday/web:v1' });
       expect(first.errors).toEqual([]);
       expect(first.outputs['active-color']).toBe('blue');
