@@ -115,8 +115,9 @@ describe.each(kubeTargets())('on the %s', (kind) => {
     afterAll(() => stage.stop());
 
     test('a second run waits on the Lease, or fails after lock-timeout naming the holder', async () => {
-      // The first run holds the lock for about two seconds (scale-down-delay).
-      const first = stage.deploy({ image: 'sunday/web:v2', 'scale-down-delay': '2s' });
+      // The first run holds the lock for its scale-down delay after the switch: six seconds, so that the
+      // impatient run below starts (a process start, slow on a loaded machine) while it is held.
+      const first = stage.deploy({ image: 'sunday/web:v2', 'scale-down-delay': '6s' });
       const lease = await stage.api.waitFor('Lease', 'web-deploy', (object) => !!object.spec?.holderIdentity);
       const holder = lease.spec.holderIdentity as string;
       expect(holder).toMatch(/#build \(/);
