@@ -110,8 +110,9 @@ export interface Stage {
   deployment(name: string): Promise<KubeObject | undefined>;
   /** Sets a Deployment's replicas as an HPA or a person would. */
   scale(name: string, replicas: number): Promise<void>;
-  /** `kubectl apply` as the admin, into the stage's namespace. */
+  /** Real kubectl as the admin, in the stage's namespace. */
   kubectl(args: string[], input?: string, timeoutMs?: number): Promise<KubectlResult>;
+  /** `kubectl apply` (client-side) of manifests, as the admin. */
   apply(manifests: string): Promise<void>;
   /** The app's deploy Lease as if its holder had stopped renewing it long ago (a killed run, later). */
   expireLease(): Promise<void>;
