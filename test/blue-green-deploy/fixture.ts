@@ -147,7 +147,7 @@ export async function startStage(kind: TargetKind, options: StageOptions = {}, a
   await target.writeKubeconfig(adminConfig, { namespace });
   await target.writeKubeconfig(kubeconfig, { namespace, context: 'deployer' });
   const admin = kubectlFor(adminConfig);
-  const api = adminClient(readFileSync(adminConfig, 'utf8'), namespace);
+  const api = await adminClient(adminConfig, namespace);
   if (kind === 'cluster') {
     const created = await admin.run(['create', 'namespace', namespace]);
     if (created.code !== 0) throw new Error(`create namespace ${namespace}: ${created.stderr}`);
@@ -213,7 +213,7 @@ export async function startStage(kind: TargetKind, options: StageOptions = {}, a
     injectFault: (spec) => target.injectFault(spec),
     // The workspace holds the kubeconfigs, with credentials: nothing stays in /tmp.
     stop: async () => {
-      api.close();
+      await api.close();
       await target.cleanup();
       rmSync(workspace, { recursive: true, force: true });
     },
