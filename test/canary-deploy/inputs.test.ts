@@ -1,16 +1,25 @@
-/** Every input error of both deploy actions — manifests and the pre-deploy Job included — comes before any API request. */
+/**
+ * Every input error of both deploy actions — manifests and the pre-deploy Job included — comes
+ * before any API request, on both Kubernetes targets (the requests counted by the target: the
+ * emulator's own record, the real cluster's fault proxy).
+ */
+import { jest } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
+import { kubeTargets } from '../cluster/target.js';
 
+jest.setTimeout(120_000);
+
+describe.each(kubeTargets())('on the %s', (kind) => {
 let stage: Stage;
 beforeAll(async () => {
-  stage = await startStage();
+  stage = await startStage(kind, { name: 'deploy-inputs' });
   writeFileSync(join(stage.workspace, 'two-jobs.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: a }\n---\napiVersion: batch/v1\nkind: Job\nmetadata: { name: b }\n');
   writeFileSync(join(stage.workspace, 'broken.yaml'), 'apiVersion: v1\nkind: [\n');
   writeFileSync(join(stage.workspace, 'no-deployment.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
 });
-afterAll(() => stage.stop());
+afterAll(() => stage?.stop());
 
 const both: Array<[Record<string, string>, string]> = [
   [{ manifests: 'k8s/typo.yaml' }, "Input 'manifests' names k8s/typo.yaml, which matches no file"],
@@ -43,12 +52,13 @@ describe.each([
   ['canary-deploy', [...both, ...canaryOnly]],
 ] as const)('%s', (action, cases) => {
   test.each(cases)('%p → one error line, exit 1, zero API requests', async (inputs, message) => {
-    const before = stage.kube.requests.length;
+    const before = (await stage.requests()).length;
     const run = action === 'canary-deploy' ? stage.canary : stage.deploy;
     const r = await run({ image: 'sunday/web:v1', ...inputs });
     expect(r.errors).toEqual([message]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('');
-    expect(stage.kube.requests.length).toBe(before);
+    expect((await stage.requests()).length).toBe(before);
   });
+});
 });

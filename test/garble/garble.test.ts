@@ -175,8 +175,8 @@ beforeAll(async () => {
     startHttpTarget('v1'),
     startSlackServer(),
     startGithub({ tokens: [TOKEN] }),
-    startStage(),
-    startStage(),
+    startStage('emulator', { emulator: { strict: false } }),
+    startStage('emulator', { emulator: { strict: false } }),
   ]);
   peers = { http: http as HttpTarget, slack: slack as SlackServer, github: github as GitHubServer, stages: stages as Stage[], dockerBin: docker.binDir };
 });

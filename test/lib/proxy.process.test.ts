@@ -138,13 +138,12 @@ describe('blue-green-deploy on EKS (OIDC token, AWS SDK, client-node, service-pr
     // The cluster's authenticator asks STS about the token at the name the token holds, which only the proxy resolves.
     const viaProxy = new ProxyAgent(proxy.url);
     const fetchViaProxy = ((url: URL, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: viaProxy })) as unknown as typeof fetch;
-    stage = await startStage({
-      strict: true,
-      tokenCheck: (token) => verifyEksToken(token, CLUSTER, { allowedHosts: [stsHost], fetch: fetchViaProxy }).then(() => true, () => false),
+    stage = await startStage('emulator', {
+      emulator: { tokenCheck: (token) => verifyEksToken(token, CLUSTER, { allowedHosts: [stsHost], fetch: fetchViaProxy }).then(() => true, () => false) },
     });
     eks = await startEksServer({
       lookup: (key) => world.sts.lookup(key),
-      clusters: [{ name: CLUSTER, endpoint: viaName(stage.kube.url, 'kube.test'), caData: Buffer.from(stage.kube.caCert!).toString('base64') }],
+      clusters: [{ name: CLUSTER, endpoint: viaName(stage.kube!.url, 'kube.test'), caData: Buffer.from(stage.kube!.caCert!).toString('base64') }],
     });
   });
   afterAll(async () => {
@@ -176,13 +175,13 @@ describe('blue-green-deploy on EKS (OIDC token, AWS SDK, client-node, service-pr
     expect([...authorities].sort()).toEqual(
       [
         `eks.test:${port(eks.url)}`,
-        `kube.test:${port(stage.kube.url)}`,
+        `kube.test:${port(stage.kube!.url)}`,
         `sts.test:${port(world.sts.url)}`,
         `token.actions.test:${port(oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL)}`,
       ].sort(),
     );
     // The TLS tunnel to the API server carried the deploy: many CONNECTs or one kept alive, never none.
     expect(proxy.log.slice(before).filter((entry) => entry.authority.startsWith('kube.test:') && entry.via === 'CONNECT').length).toBeGreaterThan(0);
-    expect(stage.kube.requests.some((q) => q.path.includes('/proxy/'))).toBe(true);
+    expect(stage.kube!.requests.some((q) => q.path.includes('/proxy/'))).toBe(true);
   });
 });

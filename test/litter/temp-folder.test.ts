@@ -10,7 +10,7 @@ test('every temporary folder of this run lies under the run-wide TMPDIR that glo
 });
 
 test('a stage leaves no kubeconfig (with its bearer token) behind when it stops', async () => {
-  const stage = await startStage({ token: 'stage-bearer-token-0123456789' });
+  const stage = await startStage('emulator', { emulator: { token: 'stage-bearer-token-0123456789' } });
   expect(readFileSync(stage.kubeconfig, 'utf8')).toContain('stage-bearer-token-0123456789');
   await stage.stop();
   expect(existsSync(stage.kubeconfig)).toBe(false);
