@@ -67,6 +67,24 @@ describe('workflow templates', () => {
     expect(plan).toContain('environment=staging mode=deploy promotion=auto');
   });
 
+  test('CD: each image built once by ci.yml and deployed by its digest; on a tag, the moving tags only after cd.yml validated the release', () => {
+    const jobs = Object.fromEntries(template('sunday-cd').jobs().map(({ id, job }) => [id, job]));
+    for (const app of ['backend', 'frontend']) {
+      const build = jobs[`${app}-image`].with as Mapping;
+      expect(build['moving-tags']).toBe("${{ github.ref_type != 'tag' }}");
+      expect(build['tag-digest']).toBeUndefined();
+      expect((jobs[app].with as Mapping)['image-ref']).toBe(`\${{ needs.${app}-image.outputs.image-ref }}`);
+      const tags = jobs[`${app}-tags`];
+      expect(tags.uses).toBe('sunday/actions/.github/workflows/ci.yml@v1');
+      expect(tags.needs).toEqual([`${app}-image`, app]);
+      expect(tags.if).toBe(`needs.${app}.outputs.release-version != ''`);
+      expect((tags.with as Mapping)['tag-digest']).toBe(`\${{ needs.${app}-image.outputs.digest }}`);
+    }
+    // Only two kinds of ci.yml call: the build (once per app) and the tagging of what it pushed.
+    const ciCalls = Object.entries(jobs).filter(([, job]) => String(job.uses).includes('/ci.yml@')).map(([id]) => id);
+    expect(ciCalls.sort()).toEqual(['backend-image', 'backend-tags', 'frontend-image', 'frontend-tags']);
+  });
+
   test('E2E: push, pull requests and a daily schedule', () => {
     const triggers = on(template('sunday-e2e'));
     expect(Object.keys(triggers).sort()).toEqual(['pull_request', 'push', 'schedule']);
