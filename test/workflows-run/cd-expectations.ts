@@ -51,9 +51,12 @@ export function cdJobs(environment: string, outcome: CdOutcome): Record<string, 
         [`${app}-image/Sunday CI/${app} · moving tags`]: 'skipped',
       });
     }
-    if (outcome.tags) Object.assign(jobs, tagOnlyCall(app));
-    else jobs[`CD/${app}-tags`] = 'skipped';
+    // The tag job runs after the app's CD: act reports it (skipped) only when that CD succeeded and
+    // no release was validated; after a failed or skipped CD it reports nothing of it.
     const ran = app === 'backend' || outcome.frontend !== false;
+    const succeeded = ran && (outcome.prepare ?? 'success') === 'success' && ![outcome.deploy, outcome.promote, outcome.rollback].includes('failure');
+    if (outcome.tags) Object.assign(jobs, tagOnlyCall(app));
+    else if (succeeded) jobs[`CD/${app}-tags`] = 'skipped';
     if (!ran) continue;
     Object.assign(jobs, {
       [`${app}/Sunday CD/Prepare ${app} for ${environment}`]: outcome.prepare ?? 'success',
