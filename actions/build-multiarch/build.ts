@@ -14,7 +14,7 @@ import { checkForBuilder, type BuildInputs, type BuilderName, type Credentials }
 import { makePlan, tagsOf, type BuildPlan } from './plan.js';
 import type { TagMutability } from '../lib/aws/ecr.js';
 import { explainImmutableRefusal, pushableTags } from './tag-mutability.js';
-import { mergeDigests, putUnderTags } from './publish.js';
+import { mergeDigests, putUnderTags, tagsAlreadyOn } from './publish.js';
 import { missingPlatforms } from './platforms.js';
 import { PushFailed } from './push-retry.js';
 import { RegistryApi, type HttpRequest } from './registry-api.js';
@@ -126,7 +126,13 @@ async function publishWithoutBuild(inputs: BuildInputs, context: GithubContext, 
       manifest = await api.rawManifest(inputs.digests![0]);
     }
     const tags = tagsOf(plan, image);
-    const published = await putUnderTags(api, manifest, tags);
+    let put = tags;
+    if (mode === 'tag') {
+      const already = await tagsAlreadyOn(api, inputs.digests![0], tags);
+      if (already.length) deps.info(`${image.name}: ${already.join(', ')} already name ${inputs.digests![0]}: left as they are`);
+      put = tags.filter((tag) => !already.includes(tag));
+    }
+    const published = put.length ? await putUnderTags(api, manifest, put) : { digest: inputs.digests![0], tags: [] };
     deps.info(`${image.name}: ${tags.join(', ')} → ${published.digest}`);
     if (!inputs.verify) continue;
     const verification = await readPushed(image, tags[0], plan.platforms, credentials.get(image.registry), deps.request);

@@ -48,6 +48,8 @@ export interface BuildInputs {
   latest?: LatestMode;
   tagPrefix?: string;
   tagSuffix?: string;
+  /** false: push without the moving tags (latest, major, major.minor, a branch); default true. */
+  movingTags?: boolean;
   labels: Array<[string, string]>;
   buildArgs: Array<[string, string]>;
   target?: string;
@@ -167,6 +169,7 @@ export function readBuildInputs(env: Env = process.env, cwd: string = process.cw
     if (!TAG.test(tag)) throw new InputError('tags', `must hold tags such as edge or 2024-06, one a line: letters, digits, _ . - and at most 128 (not: ${tag})`);
   }
   const latest = readChoice<LatestMode>('latest', ['auto', 'true', 'false'], 'auto', env);
+  const movingTags = readBoolean('moving-tags', true, env);
   const tagPrefix = readString('tag-prefix', env);
   const tagSuffix = readString('tag-suffix', env);
   if (tagPrefix && !TAG.test(`${tagPrefix}1`)) throw new InputError('tag-prefix', 'must start a valid tag: letters, digits, _ . - and not starting with . or -');
@@ -183,7 +186,7 @@ export function readBuildInputs(env: Env = process.env, cwd: string = process.cw
   const aws = readAwsInputs(env);
   const credentials = readCredentials(env);
   const verify = readBoolean('verify', true, env);
-  const inputs: BuildInputs = { mode, digests, images, context, file, platforms, push, extraTags, latest, tagPrefix, tagSuffix, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
+  const inputs: BuildInputs = { mode, digests, images, context, file, platforms, push, extraTags, latest, tagPrefix, tagSuffix, movingTags, labels, buildArgs, target, secrets, cache, provenance, sbom, builder, aws, credentials, verify };
   if (builder !== 'auto') checkForBuilder(inputs, builder);
   return inputs;
 }

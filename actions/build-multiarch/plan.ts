@@ -53,6 +53,7 @@ export function makePlan(inputs: BuildInputs, context: GithubContext, now: Date)
     prefix: inputs.tagPrefix,
     suffix: inputs.tagSuffix,
     gitTags: context.gitTags,
+    movingTags: inputs.movingTags,
   });
   const { push, reason: pushReason } = decidePush(inputs.push, context.eventName);
   if (push && tags.length === 0) {

@@ -59,6 +59,16 @@ export interface Published {
   tags: string[];
 }
 
+/**
+ * mode: tag — the tags that already name `digest` (the version tag the release build pushed) are
+ * left alone: an immutable repository refuses even the same manifest put again under its tag.
+ */
+export async function tagsAlreadyOn(api: RegistryApi, digest: string, tags: readonly string[]): Promise<string[]> {
+  const already: string[] = [];
+  for (const tag of tags) if ((await api.tagDigest(tag)) === digest) already.push(tag);
+  return already;
+}
+
 /** Puts one manifest (the merged index, or the existing digest's own bytes) under every tag. */
 export async function putUnderTags(api: RegistryApi, manifest: { mediaType: string; body: string }, tags: readonly string[]): Promise<Published> {
   let digest = '';

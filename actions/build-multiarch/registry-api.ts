@@ -132,6 +132,16 @@ export class RegistryApi {
     return { digest, mediaType, json };
   }
 
+  /** The digest a tag names now, or undefined when the repository has no such tag. */
+  async tagDigest(tag: string): Promise<string | undefined> {
+    try {
+      return (await this.rawManifest(tag)).digest;
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   /** The manifest's bytes as served, for putting them under another reference unchanged. */
   async rawManifest(reference: string): Promise<{ digest: string; mediaType: string; body: string }> {
     const response = await this.get(`manifests/${reference}`, [...INDEX_TYPES, ...IMAGE_TYPES].join(', '));

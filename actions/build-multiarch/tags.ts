@@ -21,6 +21,11 @@ export interface TagOptions {
   suffix?: string;
   /** The repository's git tag names; undefined when they could not be read (then nothing is held back). */
   gitTags?: readonly string[];
+  /**
+   * false: leave out the moving tags (latest, 1, 1.2, a branch): a release is pushed by digest and
+   * its version only, and `mode: tag` adds the moving ones once the release has been validated.
+   */
+  movingTags?: boolean;
 }
 
 export interface DerivedTags {
@@ -108,11 +113,12 @@ export function deriveTags(context: GithubContext, extraTags: readonly string[] 
   // metadata-action's flavor: prefix and suffix on every automatic tag but latest.
   const wrap = (tag: string) => (tag === 'latest' ? tag : `${options.prefix ?? ''}${tag}${options.suffix ?? ''}`);
   const moving = new Set([...automatic.moving, 'latest'].map(wrap));
-  const all = [...new Set([...tags.map(wrap), ...extraTags])];
+  const held = options.movingTags === false ? tags.map(wrap).filter((tag) => moving.has(tag)) : [];
+  const all = [...new Set([...tags.map(wrap).filter((tag) => !held.includes(tag)), ...extraTags])];
   return {
     tags: all,
     moving: all.filter((tag) => moving.has(tag)),
     version: automatic.tags[0],
-    reason: automatic.reason,
+    reason: held.length ? `${automatic.reason}; ${held.join(', ')} left for mode: tag (moving-tags: false)` : automatic.reason,
   };
 }

@@ -6,6 +6,11 @@
  * - job-permissions       every job declares its own permissions; never write-all / read-all
  * - id-token              `id-token: write` only on jobs that reach AWS (pass role-to-assume),
  *                         and every such job has it
+ * - id-token-pull-request in a reusable workflow, a job with `id-token: write` never runs for a
+ *                         pull request (its `if:` says github.event_name != 'pull_request'): a
+ *                         pull request's code must not be able to ask for an AWS role
+ * - secret-scope          secrets reach only the steps that use them (a step's `with:`/`env:`, or
+ *                         a reusable workflow's `secrets:`), never a job's or the workflow's `env:`
  * - expression-in-run     no `${{ … }}` inside `run:`; values reach scripts through `env:`
  *                         (GitHub pastes expressions into the script before the shell parses it)
  * - unpinned-action       every action or workflow that is not the suite's own is pinned to a full
@@ -49,6 +54,35 @@ function checkPermissions(workflow: Workflow): Finding[] {
     const aws = reachesAws(job);
     if (idToken === 'write' && !aws) findings.push(workflow.finding(path, 'id-token', `job '${id}' asks for id-token: write but reaches no AWS role (no role-to-assume)`));
     if (idToken !== 'write' && aws) findings.push(workflow.finding(path, 'id-token', `job '${id}' assumes an AWS role but lacks id-token: write`));
+  }
+  return findings;
+}
+
+/** Reusable workflows can be called from a pull_request run; their OIDC jobs must refuse it. */
+function checkIdTokenOnPullRequests(workflow: Workflow): Finding[] {
+  if (!workflow.events.includes('workflow_call')) return [];
+  return workflow.jobs().flatMap(({ id, job }) => {
+    const idToken = isMapping(job.permissions) ? job.permissions['id-token'] : undefined;
+    if (idToken !== 'write') return [];
+    const condition = typeof job.if === 'string' ? job.if : '';
+    if (/github\.event_name\s*!=\s*'pull_request'/.test(condition)) return [];
+    return [workflow.finding(['jobs', id], 'id-token-pull-request', `job '${id}' holds id-token: write and can run for a pull request; add github.event_name != 'pull_request' to its if:`)];
+  });
+}
+
+const SECRET = /\bsecrets\./;
+
+/** A secret in a job's or the workflow's env reaches every step of it: only steps may hold one. */
+function checkSecretScope(workflow: Workflow): Finding[] {
+  const findings: Finding[] = [];
+  const envSecrets = (env: unknown) => (isMapping(env) ? Object.entries(env).filter(([, value]) => typeof value === 'string' && SECRET.test(value)).map(([name]) => name) : []);
+  for (const name of envSecrets(workflow.data.env)) {
+    findings.push(workflow.finding(['env', name], 'secret-scope', `the workflow's env ${name} holds a secret: give it to the steps that use it`));
+  }
+  for (const { id, job } of workflow.jobs()) {
+    for (const name of envSecrets(job.env)) {
+      findings.push(workflow.finding(['jobs', id, 'env', name], 'secret-scope', `job '${id}': env ${name} holds a secret for every step; give it to the steps that use it`));
+    }
   }
   return findings;
 }
@@ -119,7 +153,13 @@ function checkEnvironmentConcurrency(workflow: Workflow, { id, job }: JobEntry):
     return [workflow.finding(['jobs', id], 'concurrency-environment', `job '${id}' deploys to '${environment}' without a concurrency group`)];
   }
   const findings: Finding[] = [];
-  const names = expressionsIn(environment);
+  // What names the environment in an expression: the values it can take (inputs.environment in
+  // `x == 'y' && format('{0}-promote', inputs.environment) || inputs.environment`), not what it
+  // is compared with.
+  const names = expressionsIn(environment).flatMap((expression) => {
+    const values = [...expression.matchAll(/\b((?:inputs|vars|needs\.[\w-]+\.outputs)\.[\w-]+)(\s*[!=]=)?/g)].filter((m) => !m[2]).map((m) => m[1]);
+    return values.length ? [...new Set(values)] : [expression];
+  });
   const mustName = names.length ? names : [environment];
   const groupText = concurrency.group.replace(/\s+/g, '');
   for (const name of mustName) {
@@ -135,7 +175,7 @@ function checkEnvironmentConcurrency(workflow: Workflow, { id, job }: JobEntry):
 
 /** Rules that look at one file; `ownWorkflow` marks this repository's own (self-*) workflows. */
 export function checkSecurity(workflow: Workflow, ownWorkflow = false): Finding[] {
-  const findings = [...checkPermissions(workflow), ...checkRunScripts(workflow), ...checkPins(workflow, ownWorkflow)];
+  const findings = [...checkPermissions(workflow), ...checkIdTokenOnPullRequests(workflow), ...checkSecretScope(workflow), ...checkRunScripts(workflow), ...checkPins(workflow, ownWorkflow)];
   if (workflow.events.includes('pull_request_target')) {
     findings.push(workflow.finding(['on'], 'pull-request-target', 'pull_request_target runs with secrets on code from forks; use pull_request'));
   }

@@ -30,6 +30,10 @@ describe('tags only move forward', () => {
     expect(derived.moving).toEqual(moving);
   });
 
+  test('moving-tags: false says which tags are left for mode: tag', () => {
+    expect(on('refs/tags/v2.1.0', { gitTags: released, movingTags: false }).reason).toBe('release tag v2.1.0; 2.1, 2, latest left for mode: tag (moving-tags: false)');
+  });
+
   test('the reason says what stays where', () => {
     expect(on('refs/tags/v1.4.1', { gitTags: released }).reason).toBe('release tag v1.4.1 (latest stays on 2.0.0)');
     expect(on('refs/tags/v1.3.10', { gitTags: released }).reason).toBe('release tag v1.3.10 (1 stays on 1.4.0, latest stays on 2.0.0)');
@@ -44,6 +48,11 @@ describe('tags only move forward', () => {
     ['refs/tags/v2.0.0-rc.1', { latest: 'true' }, ['2.0.0-rc.1', 'latest']],
     ['refs/tags/v2.1.0', { gitTags: released, prefix: 'api-', suffix: '-alpine' }, ['api-2.1.0-alpine', 'api-2.1-alpine', 'api-2-alpine', 'latest']],
     ['refs/heads/main', { suffix: '-slim' }, ['main-slim', 'sha-abcdef0-slim']],
+    // moving-tags: false — a release by digest and version only; mode: tag adds the rest later.
+    ['refs/tags/v2.1.0', { gitTags: released, movingTags: false }, ['2.1.0']],
+    ['refs/tags/v2.1.0', { gitTags: released, movingTags: false, latest: 'true', suffix: '-slim' }, ['2.1.0-slim']],
+    ['refs/heads/main', { movingTags: false }, ['sha-abcdef0']],
+    ['refs/tags/v2.0.0-rc.1', { movingTags: false }, ['2.0.0-rc.1']],
   ])('%s with %j → %j', (ref, options, tags) => expect(on(ref, options).tags).toEqual(tags));
 
   test('extra tags are kept as given; a branch is moving, sha- and pr- are not', () => {

@@ -87,6 +87,14 @@ test('merge: two single-platform digests become one verified list under the tags
   for (const tag of ['1.2.3', '1.2', '1', 'latest']) expect((await served('merged', tag)).digest).toBe(list.digest);
   expect(tagged.outputs.digest).toBe(list.digest);
   expect(tagged.log).not.toMatch(/STEP \d|buildah build/);
+
+  // Tagged again (a re-run, or the version tag the release build pushed): tags that already name
+  // the digest are not put again — an immutable repository would refuse even the same manifest.
+  const again = await step({ mode: 'tag', image, digest: merged.outputs['image-ref'] }, 'push-tag-v1.2.3');
+  expect(again.errors).toEqual([]);
+  expect(again.log).toContain(`${image}: 1.2.3, 1.2, 1, latest already name ${list.digest}: left as they are`);
+  expect(again.outputs.tags.split('\n')).toEqual(['1.2.3', '1.2', '1', 'latest'].map((tag) => `${image}:${tag}`));
+  expect(again.outputs.digest).toBe(list.digest);
 });
 
 test('merge refuses digests that do not hold every platform, and tags nothing', async () => {

@@ -145,7 +145,8 @@ export async function runAct(actBinary: string, run: ActRun): Promise<ActResult>
     });
   read(child.stdout!);
   read(child.stderr!);
-  const timeoutMs = run.timeoutMs ?? 300_000;
+  // Under the jest timeout (600 s): a CD run takes 2 min alone, 5 on a loaded 2-core machine.
+  const timeoutMs = run.timeoutMs ?? 540_000;
   const exitCode = await new Promise<number>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('close', (code, signal) => {

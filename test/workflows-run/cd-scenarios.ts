@@ -28,6 +28,45 @@ const runDispatch = (stage: Stage, name: string, ref: string, inputs: Record<str
     suite,
   });
 
+/** Index of the first log line matching, or -1. */
+const lineIndex = (r: ActResult, match: (line: ActLine) => boolean) => r.lines.findIndex(match);
+
+/** The digest a tag of `app`'s repository names in the registry, or its HTTP status. */
+async function tagDigest(stage: Stage, app: string, tag: string): Promise<string> {
+  const response = await fetch(`${stage.world.registry.url}/v2/sunday-${app}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json', authorization: stage.world.registryAuth },
+  });
+  return response.status === 200 ? (response.headers.get('docker-content-digest') ?? '') : `HTTP ${response.status}`;
+}
+
+/**
+ * A release image is built once, pushed by digest and version only, deployed by that digest, and
+ * gets latest, 1 and 1.1 (the moving tags) from ci.yml's tag job only after validate-release
+ * passed — never from a second build.
+ */
+async function expectReleaseTagging(stage: Stage, r: ActResult, app: string, pushed: string): Promise<void> {
+  const digest = pushed.split('@')[1];
+  const build = `${app}-image/Sunday CI/${app} · image`;
+  const tagJob = `${app}-tags/Sunday CI/${app} · moving tags`;
+  // One build: the first call's image job built and pushed 1.1.0 alone (the moving tags held back).
+  const buildLines = r.lines.filter((l) => l.job?.trim() === build && /^Tags: /.test(l.msg)).map((l) => l.msg.trim());
+  expect(buildLines).toEqual([expect.stringMatching(/^Tags: 1\.1\.0 \(release tag v1\.1\.0; 1\.1, 1, latest left for mode: tag \(moving-tags: false\)\); pushing/)]);
+  // The tag job built nothing: it put the same digest under the moving tags.
+  const tagLines = r.lines.filter((l) => l.job?.trim() === tagJob && /^Tags: /.test(l.msg)).map((l) => l.msg.trim());
+  expect(tagLines).toEqual([`Tags: 1.1.0, 1.1, 1, latest (release tag v1.1.0); tagging ${digest}`]);
+  expect(r.lines.filter((l) => /^Tags: .*; pushing/.test(l.msg) && (l.job ?? '').includes(`${app}`)).length).toBe(1);
+  // Order: validate-release passed (in cd.yml's prepare), the deploy ended, then the tag job began.
+  const validated = lineIndex(r, (l) => l.job?.trim() === `${app}/Sunday CD/Prepare ${app} for production` && l.step === 'Validate the release tag' && l.stepResult === 'success');
+  const deployed = lineIndex(r, (l) => l.job?.trim() === `${app}/Sunday CD/Deploy ${app} to production` && l.jobResult === 'success');
+  const tagging = lineIndex(r, (l) => l.job?.trim() === tagJob);
+  expect(validated).toBeGreaterThan(-1);
+  expect(deployed).toBeGreaterThan(validated);
+  expect(tagging).toBeGreaterThan(deployed);
+  // In the registry: every tag names the one digest that was built, scanned and deployed.
+  for (const tag of ['1.1.0', '1.1', '1', 'latest']) expect([tag, await tagDigest(stage, app, tag)]).toEqual([tag, digest]);
+}
+
 /** Index of the first request to the cluster matching, from `from` on, or -1. */
 const firstIndex = (stage: Stage, match: (method: string, path: string) => boolean, from: number) =>
   stage.world.kube.requests.findIndex((q, i) => i >= from && match(q.method, q.path));
@@ -41,8 +80,9 @@ export async function releaseAuto(stage: Stage, suite?: string): Promise<Outcome
   return {
     result: r,
     check: async () => {
-      expectRun(r, { exitCode: 0, jobs: cdJobs('production', { deploy: 'success', promote: 'skipped', rollback: 'skipped', notify: 'success', images: true }) });
+      expectRun(r, { exitCode: 0, jobs: cdJobs('production', { deploy: 'success', promote: 'skipped', rollback: 'skipped', notify: 'success', images: true, tags: true }) });
       expect(r.steps['backend/Sunday CD/Prepare backend for production › Validate the release tag']).toBe('success');
+      expect(r.steps['backend/Sunday CD/Prepare backend for production › Ref guard']).toBe('success');
       expect(r.outputs['backend/Sunday CD/Prepare backend for production › version']).toBe('1.1.0');
 
       // One message per app, posted as started and updated once, in place.
@@ -69,6 +109,7 @@ export async function releaseAuto(stage: Stage, suite?: string): Promise<Outcome
         const pushed = r.outputs[`${app}-image/Sunday CI/${app} · image › image-ref`];
         expect(pushed).toMatch(/@sha256:[0-9a-f]{64}$/);
         expect((await serving(stage, 'production', app)).image).toBe(pushed);
+        await expectReleaseTagging(stage, r, app, pushed);
       }
     },
   };
@@ -147,6 +188,36 @@ export async function rollbackMode(stage: Stage, suite?: string): Promise<Outcom
       expect(calls.map((c) => c.method)).toEqual(['chat.postMessage', 'chat.update', 'chat.postMessage', 'chat.update']);
       expect(calls[1].ts).toBe(calls[0].answerTs);
       expect(calls[1].text).toContain('Rolled back');
+    },
+  };
+}
+
+/**
+ * A push of tag v1.0.0 after v1.1.0: CI builds and pushes its image (by digest and 1.0.0 only),
+ * validate-release refuses the tag (not above v1.1.0), so nothing is deployed and the image never
+ * gets a moving tag: the tag jobs do not run.
+ */
+export async function rejectedRelease(stage: Stage, suite?: string): Promise<Outcome> {
+  const sha = stage.repo.sha['v1.0.0'];
+  const r = await stage.run('cd-tag-rejected', {
+    event: 'push',
+    workflow: CD_TEMPLATE,
+    checkout: 'v1.0.0',
+    payload: { ref: 'refs/tags/v1.0.0', after: sha, repository: repositoryPayload, head_commit: { id: sha } },
+    suite,
+  });
+  return {
+    result: r,
+    check: async () => {
+      expectRun(r, { exitCode: 1, jobs: cdJobs('production', { prepare: 'failure', deploy: 'skipped', promote: 'skipped', rollback: 'skipped', notify: 'success', images: true, frontend: false }) });
+      expect(r.steps['backend/Sunday CD/Prepare backend for production › Validate the release tag']).toBe('failure');
+      const pushed = r.outputs['backend-image/Sunday CI/backend · image › image-ref'];
+      const digest = pushed.split('@')[1];
+      expect(await tagDigest(stage, 'backend', '1.0.0')).toBe(digest);
+      for (const tag of ['1.0', '1', 'latest']) expect([tag, await tagDigest(stage, 'backend', tag)]).not.toEqual([tag, digest]);
+      // Nothing of the tag calls ran (the image call's own tag job is skipped, as on every build).
+      expect(r.lines.filter((l) => /^(backend|frontend)-tags\//.test(l.job?.trim() ?? '')).map((l) => l.msg)).toEqual([]);
+      expect(r.jobs['backend-image/Sunday CI/backend · moving tags']).toBe('skipped');
     },
   };
 }

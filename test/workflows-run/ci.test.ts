@@ -23,14 +23,15 @@ afterAll(async () => {
   await stage?.stop();
 });
 
-test('CI on a push to main: lint, type check, tests, both images pushed with both platforms, trivy-gate on the digest, image-ref out', async () => {
+test('CI on a push to develop: lint, type check, tests, both images pushed with both platforms, trivy-gate on the digest, image-ref out', async () => {
   const { world, repo } = stage;
   const sha = repo.sha['v1.1.0'];
+  // The CI template runs on develop (and pull requests); the default branch is the CD run's.
   const r = await stage.run('ci-push', {
     event: 'push',
     workflow: '.github/workflows/ci.yml',
     checkout: 'main',
-    payload: { ref: 'refs/heads/main', before: repo.sha['v1.0.0'], after: sha, repository: repositoryPayload, head_commit: { id: sha, message: 'Release 1.1.0' } },
+    payload: { ref: 'refs/heads/develop', before: repo.sha['v1.0.0'], after: sha, repository: repositoryPayload, head_commit: { id: sha, message: 'Release 1.1.0' } },
   });
   expectRun(r, {
     exitCode: 0,
@@ -41,12 +42,16 @@ test('CI on a push to main: lint, type check, tests, both images pushed with bot
       'backend/Sunday CI/backend · image linux/amd64': 'skipped',
       'backend/Sunday CI/backend · image linux/arm64': 'skipped',
       'backend/Sunday CI/backend · trivy fs': 'skipped',
+      'backend/Sunday CI/backend · image build linux/amd64,linux/arm64 (not pushed)': 'skipped',
+      'backend/Sunday CI/backend · moving tags': 'skipped',
       'frontend/Sunday CI/frontend · lint, types, tests, audit': 'success',
       'frontend/Sunday CI/frontend · image': 'success',
       // platform-strategy native only (the default is qemu: one job builds both platforms)
       'frontend/Sunday CI/frontend · image linux/amd64': 'skipped',
       'frontend/Sunday CI/frontend · image linux/arm64': 'skipped',
       'frontend/Sunday CI/frontend · trivy fs': 'skipped',
+      'frontend/Sunday CI/frontend · image build linux/amd64,linux/arm64 (not pushed)': 'skipped',
+      'frontend/Sunday CI/frontend · moving tags': 'skipped',
     },
   });
   for (const app of ['backend', 'frontend']) {
@@ -102,21 +107,27 @@ test('CI on a pull request: built, scanned with trivy fs, nothing pushed, no tok
     exitCode: 0,
     jobs: {
       'backend/Sunday CI/backend · lint, types, tests, audit': 'success',
-      'backend/Sunday CI/backend · image': 'success',
-      // platform-strategy native only (the default is qemu: one job builds both platforms)
+      // the jobs with id-token: write never run for a pull request
+      'backend/Sunday CI/backend · image': 'skipped',
       'backend/Sunday CI/backend · image linux/amd64': 'skipped',
       'backend/Sunday CI/backend · image linux/arm64': 'skipped',
+      'backend/Sunday CI/backend · moving tags': 'skipped',
+      // the image is built (not pushed) by a job of its own, without id-token: write
+      'backend/Sunday CI/backend · image build linux/amd64,linux/arm64 (not pushed)': 'success',
       'backend/Sunday CI/backend · trivy fs': 'success',
       'frontend/Sunday CI/frontend · lint, types, tests, audit': 'success',
-      'frontend/Sunday CI/frontend · image': 'success',
-      // platform-strategy native only (the default is qemu: one job builds both platforms)
+      // the jobs with id-token: write never run for a pull request
+      'frontend/Sunday CI/frontend · image': 'skipped',
       'frontend/Sunday CI/frontend · image linux/amd64': 'skipped',
       'frontend/Sunday CI/frontend · image linux/arm64': 'skipped',
+      'frontend/Sunday CI/frontend · moving tags': 'skipped',
+      // the image is built (not pushed) by a job of its own, without id-token: write
+      'frontend/Sunday CI/frontend · image build linux/amd64,linux/arm64 (not pushed)': 'success',
       'frontend/Sunday CI/frontend · trivy fs': 'success',
     },
   });
   expect({ oidc: world.oidc.requests.length, sts: world.sts.requests.length, ecr: world.ecr.requests.length, eks: world.eks.requests.length }).toEqual(before);
-  expect(r.steps['backend/Sunday CI/backend · image › Pushed image']).toBe('skipped');
+  expect(r.steps['backend/Sunday CI/backend · image build linux/amd64,linux/arm64 (not pushed) › Build linux/amd64,linux/arm64']).toBe('success');
   expect(r.outputs['backend/Sunday CI/backend · image › image-ref'] ?? '').toBe('');
   expect(stage.trivyCalls('ci-pull-request').map((call) => [call.command, call.target]).sort()).toEqual([
     ['fs', 'backend'],

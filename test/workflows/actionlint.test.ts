@@ -38,8 +38,8 @@ test('actionlint catches broken copies: untrusted input in run:, an undeclared i
     const byFile = (index: number) => result.results.filter((r) => r.path === broken[index]).map((r) => r.message).join('\n');
     expect(byFile(0)).toMatch(/"github.event.pull_request.title" is potentially untrusted/);
     expect(byFile(1)).toMatch(/property "audit-levels" is not defined/);
-    // The first `needs: test` is the native strategy's linux/amd64 image job.
-    expect(byFile(2)).toMatch(/job "image-amd64" needs job "tests" which does not exist/);
+    // The first `needs: test` is the pull requests' image-check job.
+    expect(byFile(2)).toMatch(/job "image-check" needs job "tests" which does not exist/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

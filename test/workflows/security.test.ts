@@ -25,6 +25,7 @@ test('id-token: write is on exactly the jobs that reach AWS', () => {
   expect(withIdToken.sort()).toEqual(
     [
       'ci.yml:image',
+      'ci.yml:tag',
       'ci.yml:image-amd64',
       'ci.yml:image-arm64',
       'cd.yml:deploy',
@@ -36,6 +37,8 @@ test('id-token: write is on exactly the jobs that reach AWS', () => {
       'sunday-cd.yml:frontend-image',
       'sunday-cd.yml:backend',
       'sunday-cd.yml:frontend',
+      'sunday-cd.yml:backend-tags',
+      'sunday-cd.yml:frontend-tags',
     ].sort(),
   );
 });
@@ -74,8 +77,20 @@ describe('broken copies are caught', () => {
   });
 
   test('id-token: write where no AWS role is assumed, and a role without it', () => {
-    expect(rulesOf(file('e2e.yml').withReplaced('    permissions:\n      contents: read\n    strategy:', '    permissions:\n      contents: read\n      id-token: write\n    strategy:'))).toEqual(['id-token']);
+    expect(rulesOf(file('e2e.yml').withReplaced('    permissions:\n      contents: read\n    strategy:', '    permissions:\n      contents: read\n      id-token: write\n    strategy:'))).toEqual(['id-token', 'id-token-pull-request']);
     expect(rulesOf(file('cd.yml').withReplaced('      contents: read\n      id-token: write # OIDC to EKS\n    outputs:\n      active-color: ${{ steps.rollback', '      contents: read\n    outputs:\n      active-color: ${{ steps.rollback'))).toEqual(['id-token']);
+  });
+
+  test('a secret given to a whole job (every step of it) instead of the step that uses it', () => {
+    const broken = file('cd.yml').withReplaced('    defaults:\n      run:\n        shell: bash\n    outputs:\n      namespace:', '    defaults:\n      run:\n        shell: bash\n    env:\n      SLACK_BOT_TOKEN: ${{ secrets.slack-bot-token }}\n    outputs:\n      namespace:');
+    expect(checkSecurity(broken)).toEqual([expect.objectContaining({ rule: 'secret-scope', message: "job 'prepare': env SLACK_BOT_TOKEN holds a secret for every step; give it to the steps that use it" })]);
+    expect(rulesOf(file('e2e.yml').withReplaced('permissions: {}\n\njobs:', 'permissions: {}\n\nenv:\n  TOKEN: ${{ secrets.token }}\n\njobs:'))).toEqual(['secret-scope']);
+  });
+
+  test('a job with id-token: write that can run for a pull request', () => {
+    const broken = file('ci.yml').withReplaced("!cancelled() && inputs.image != '' && needs.test.result == 'success' && github.event_name != 'pull_request' &&", "!cancelled() && inputs.image != '' && needs.test.result == 'success' &&");
+    expect(checkSecurity(broken)).toEqual([expect.objectContaining({ rule: 'id-token-pull-request', message: expect.stringContaining("job 'image' holds id-token: write and can run for a pull request") })]);
+    expect(rulesOf(file('cd.yml').withReplaced("if: inputs.mode == 'deploy' && github.event_name != 'pull_request'", "if: inputs.mode == 'deploy'"))).toEqual(['id-token-pull-request']);
   });
 
   test('pull_request_target', () => {
@@ -86,7 +101,7 @@ describe('broken copies are caught', () => {
     const deployGroup = '    concurrency:\n      group: sunday-cd-${{ github.repository }}-${{ inputs.environment }}-${{ inputs.app }}\n      cancel-in-progress: false\n    permissions:\n      contents: read\n      id-token: write # OIDC to EKS\n    outputs:\n      active-color: ${{ steps.deploy';
     const withoutGroup = deployGroup.replace(/ {4}concurrency:\n.*\n.*\n/, '');
     expect(checkSecurity(file('cd.yml').withReplaced(deployGroup, withoutGroup))).toEqual([
-      expect.objectContaining({ rule: 'concurrency-environment', message: "job 'deploy' deploys to '${{ inputs.environment }}' without a concurrency group" }),
+      expect.objectContaining({ rule: 'concurrency-environment', message: expect.stringMatching(/^job 'deploy' deploys to '\$\{\{ github.event_name == 'workflow_dispatch' && .*\|\| inputs.environment \}\}' without a concurrency group$/) }),
     ]);
     expect(rulesOf(file('cd.yml').withReplaced(deployGroup, deployGroup.replace('cancel-in-progress: false', 'cancel-in-progress: true')))).toEqual(['concurrency-environment']);
     expect(rulesOf(file('cd.yml').withReplaced(deployGroup, deployGroup.replace('-${{ inputs.environment }}', '')))).toEqual(['concurrency-environment']);

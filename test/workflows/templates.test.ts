@@ -42,8 +42,14 @@ describe('workflow templates', () => {
     }
   });
 
-  test('CI: push to the default branch and develop, and pull requests', () => {
-    expect(on(template('sunday-ci'))).toEqual({ push: { branches: ['$default-branch', 'develop'] }, pull_request: null });
+  test('CI: pushes to develop and pull requests; the default branch and tags are the CD run\'s, which tests and builds once', () => {
+    expect(on(template('sunday-ci'))).toEqual({ push: { branches: ['develop'] }, pull_request: null });
+    // No push builds an image twice: every ref the CD template runs on (which calls ci.yml
+    // itself), the CI template leaves alone.
+    const cd = on(template('sunday-cd')).push as Mapping;
+    const ci = on(template('sunday-ci')).push as Mapping;
+    for (const branch of cd.branches as string[]) expect(ci.branches).not.toContain(branch);
+    expect(ci.tags).toBeUndefined();
     const apps = template('sunday-ci').jobs().map(({ job }) => (job.with as Mapping).app);
     expect(apps).toEqual(['backend', 'frontend']);
   });
@@ -61,6 +67,24 @@ describe('workflow templates', () => {
     expect(plan).toContain('environment=staging mode=deploy promotion=auto');
   });
 
+  test('CD: each image built once by ci.yml and deployed by its digest; on a tag, the moving tags only after cd.yml validated the release', () => {
+    const jobs = Object.fromEntries(template('sunday-cd').jobs().map(({ id, job }) => [id, job]));
+    for (const app of ['backend', 'frontend']) {
+      const build = jobs[`${app}-image`].with as Mapping;
+      expect(build['moving-tags']).toBe("${{ github.ref_type != 'tag' }}");
+      expect(build['tag-digest']).toBeUndefined();
+      expect((jobs[app].with as Mapping)['image-ref']).toBe(`\${{ needs.${app}-image.outputs.image-ref }}`);
+      const tags = jobs[`${app}-tags`];
+      expect(tags.uses).toBe('sunday/actions/.github/workflows/ci.yml@v1');
+      expect(tags.needs).toEqual([`${app}-image`, app]);
+      expect(tags.if).toBe(`needs.${app}.outputs.release-version != ''`);
+      expect((tags.with as Mapping)['tag-digest']).toBe(`\${{ needs.${app}-image.outputs.digest }}`);
+    }
+    // Only two kinds of ci.yml call: the build (once per app) and the tagging of what it pushed.
+    const ciCalls = Object.entries(jobs).filter(([, job]) => String(job.uses).includes('/ci.yml@')).map(([id]) => id);
+    expect(ciCalls.sort()).toEqual(['backend-image', 'backend-tags', 'frontend-image', 'frontend-tags']);
+  });
+
   test('E2E: push, pull requests and a daily schedule', () => {
     const triggers = on(template('sunday-e2e'));
     expect(Object.keys(triggers).sort()).toEqual(['pull_request', 'push', 'schedule']);
@@ -76,16 +100,30 @@ describe("the suite's own workflows", () => {
     expect(own('self-test').steps().map((s) => s.step.run)).toEqual(expect.arrayContaining(['npm ci --no-audit --no-fund', 'npm test']));
   });
 
-  test('self-release: tests, validate-release on the suite, the release with the CHANGELOG section, the major tag', () => {
+  test('self-release: tests, validate-release on the suite with a read-only token, the release commit with pinned actions, the release, the major tag', () => {
     const workflow = own('self-release');
     expect(on(workflow)).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } });
-    const steps = workflow.steps().filter((s) => s.jobId === 'release');
-    const validate = steps.find((s) => s.step.uses === './validate-release')!;
+    const jobs = Object.fromEntries(workflow.jobs().map(({ id, job }) => [id, job]));
+    // validate-release runs in a job whose token can write nothing (its github-token is that token).
+    const validate = workflow.steps().find((s) => s.step.uses === './validate-release')!;
+    expect(validate.jobId).toBe('validate');
     expect(validate.step.id).toBe('release');
+    expect((validate.step.with as Mapping)['github-token']).toBeUndefined();
+    expect(Object.values(jobs.validate.permissions as Mapping).every((scope) => scope === 'read')).toBe(true);
+    expect((jobs.release.permissions as Mapping).contents).toBe('write');
+    expect(jobs.release.needs).toEqual(['test', 'validate']);
+
+    const steps = workflow.steps().filter((s) => s.jobId === 'release');
     const env = steps.map((s) => s.step.env).filter(isMapping);
-    expect(env).toContainEqual(expect.objectContaining({ NOTES: '${{ steps.release.outputs.release-notes }}' }));
-    expect(env).toContainEqual(expect.objectContaining({ MAJOR_TAG: 'v${{ steps.release.outputs.major }}' }));
-    expect(workflow.jobs().find((j) => j.id === 'release')!.job.needs).toBe('test');
+    expect(env).toContainEqual(expect.objectContaining({ NOTES: '${{ needs.validate.outputs.release-notes }}' }));
+    expect(env).toContainEqual(expect.objectContaining({ MAJOR_TAG: 'v${{ needs.validate.outputs.major }}', COMMIT: '${{ steps.pin.outputs.commit }}' }));
+    // The release commit: the pinning script, then a push of that commit under the release tag.
+    const pin = steps.find((s) => s.step.id === 'pin')!;
+    expect(pin.step.run).toBe('node scripts/pin-release.ts "$TAG"');
+    // The token that may push workflow changes reaches the one step that pushes, nothing else.
+    const holders = workflow.steps().filter((s) => JSON.stringify(s.step).includes('secrets.RELEASE_TOKEN'));
+    expect(holders.map((s) => s.step.name)).toEqual(['Push the release commit under the release tag']);
+    expect(String(holders[0].step.run)).toContain('"$COMMIT:refs/tags/$TAG"');
   });
 
   test("self-release's stub search covers shipped code and finds nothing in the suite as it is", () => {

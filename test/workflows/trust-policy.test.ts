@@ -31,9 +31,9 @@ test('no policy conditions on a custom claim AWS does not offer', () => {
   for (const path of documents) expect(read(path)).not.toMatch(/"token\.actions\.githubusercontent\.com:(job_workflow_ref|environment|repository|ref|workflow)"/);
 });
 
-test('the ECR role covers every branch the CI template pushes from', () => {
-  const template = parse(read('workflow-templates/sunday-ci.yml')) as { on: { push?: { branches?: string[] } } };
-  const branches = (template.on.push?.branches ?? []).map((branch) => (branch === '$default-branch' ? 'main' : branch));
+test('the ECR role covers every branch the templates build from (CI: develop; CD, which calls ci.yml: the default branch)', () => {
+  const pushBranches = (file: string) => ((parse(read(file)) as { on: { push?: { branches?: string[] } } }).on.push?.branches ?? []);
+  const branches = [...pushBranches('workflow-templates/sunday-ci.yml'), ...pushBranches('workflow-templates/sunday-cd.yml')].map((branch) => (branch === '$default-branch' ? 'main' : branch));
   expect(branches.length).toBeGreaterThan(0);
   for (const path of documents) {
     for (const branch of branches) expect(read(path)).toContain(`repo:sunday/*:ref:refs/heads/${branch}:job_workflow_ref:sunday/actions/.github/workflows/ci.yml@refs/tags/v1`);
