@@ -403,6 +403,12 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     await this.scaleDownLater(live);
   }
 
+  /** Post-checks a later run ran on a release switched to by a killed run failed: the previous colour takes everything back. */
+  protected async switchBackUnchecked(failed: Color, previous: Color): Promise<void> {
+    await this.switchBack(failed, previous, await this.getColor(failed));
+    Object.assign(this.outcome, { promoted: false, rolledBack: true, result: 'aborted' });
+  }
+
   /** Holds a colour's HPAs (both directions disabled, their own behaviour kept), so none undoes a step. */
   private async holdHpas(color: Color): Promise<void> {
     for (const hpa of await this.colorHpas(color)) {
