@@ -189,14 +189,16 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     this.outcome.steps.push(report);
     await this.step(`step ${step.weight}%`, async () => {
       await this.scale(course.next, step.newReplicas);
+      // Recorded before the old colour or the Service change: a run killed from here on leaves a
+      // canary the next run finds under way (and resumes or aborts), never a Service without a colour and no record.
+      course.record = { ...course.record, weight: step.weight };
+      await this.writeRecord(course.next, course.record);
       await this.waitAvailable(course.next);
       if (course.live) await this.scale(course.live, step.oldReplicas);
       // Both colours behind the Service: its selector loses the colour (pods not ready get no traffic).
       if (this.service?.spec?.selector?.[COLOR_LABEL]) {
         this.service = await switchTraffic(this.cluster, { namespace: inputs.namespace, service: inputs.service, selector: baseSelector(this.service.spec.selector), annotations: {} });
       }
-      course.record = { ...course.record, weight: step.weight };
-      await this.writeRecord(course.next, course.record);
     }, () => `${deploymentName(inputs.app, course.next)} ${step.newReplicas}, ${course.live ? `${deploymentName(inputs.app, course.live)} ${step.oldReplicas}` : 'no old colour'} → ${step.weight}% served by the new release`);
     this.outcome.weight = step.weight;
     if (inputs.checks.length) {
