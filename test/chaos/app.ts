@@ -64,6 +64,11 @@ export interface ChaosApp {
   view(): Promise<AppView>;
   /** The Lease a killed run left, as it is once its 30 s ran out (the next run takes it over). */
   expireLease(): Promise<void>;
+  /**
+   * A `request` kill point the run ended before reaching leaves its hang armed: requests in the
+   * namespace (short-lived, here) go to it until one hangs and times out, so no later call sticks.
+   */
+  disarmHang(): Promise<void>;
   remove(): void;
 }
 
@@ -109,6 +114,10 @@ export async function createApp(target: KubeTarget, base: string): Promise<Chaos
       const patch = JSON.stringify({ spec: { renewTime: '2020-01-01T00:00:00.000000Z', acquireTime: '2020-01-01T00:00:00.000000Z' } });
       const result = await kubectl(['patch', 'lease', 'web-deploy', '--type', 'merge', '-p', patch]);
       if (result.code !== 0 && !/NotFound|not found/.test(result.stderr)) throw new Error(`expire the lease: ${result.stderr}`);
+    },
+    disarmHang: async () => {
+      for (let i = 0; i < 200; i++) if ((await kubectl(['get', 'configmaps', '-o', 'name', '--request-timeout=2s'])).code !== 0) return;
+      throw new Error(`the hang armed in ${namespace} never fired`);
     },
     remove: () => rmSync(workspace, { recursive: true, force: true }),
   };
