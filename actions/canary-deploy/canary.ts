@@ -10,6 +10,7 @@ import { runPreDeployJob } from '../lib/deploy/job.js';
 import type { AppManifests } from '../lib/deploy/manifests.js';
 import { APP_LABEL, COLOR_LABEL, baseSelector, colorSelector, coloredHpa, deploymentName, otherColor, selectedColor, type Color, type KubeObject } from '../lib/deploy/model.js';
 import { planRollback, planWeights, servedWeight, type WeightStep } from '../lib/deploy/plan.js';
+import { leftByKilledRun } from '../lib/deploy/recovery.js';
 import { releaseOf, type Release } from '../lib/deploy/release.js';
 import { isAvailable } from '../lib/deploy/rollout.js';
 import { analysisOf } from '../lib/deploy/analysis.js';
@@ -85,7 +86,9 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     const deployments = { blue: await this.getColor('blue'), green: await this.getColor('green') };
     for (const color of ['blue', 'green'] as Color[]) {
       const record = decodeRelease(deployments[color]);
-      if (record?.strategy === 'canary' && record.stage === 'staged' && (record.weight ?? 0) > 0 && deployments[color]!.spec?.replicas > 0) {
+      // Under way: it reached a weight, or a killed run scaled it up before it recorded the weight.
+      const underWay = (record?.weight ?? 0) > 0 || leftByKilledRun(record, decodeRelease(this.service), this.history);
+      if (record?.strategy === 'canary' && record.stage === 'staged' && underWay && deployments[color]!.spec?.replicas > 0) {
         const live = otherColor(color);
         return { live, next: color, running: record, liveDeployment: deployments[live], nextDeployment: deployments[color] };
       }
