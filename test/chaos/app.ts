@@ -69,7 +69,8 @@ export interface ChaosApp {
    * namespace (short-lived, here) go to it until one hangs and times out, so no later call sticks.
    */
   disarmHang(): Promise<void>;
-  remove(): void;
+  /** Deletes the namespace (without waiting) and the workspace. */
+  remove(): Promise<void>;
 }
 
 export async function createApp(target: KubeTarget, base: string): Promise<ChaosApp> {
@@ -96,7 +97,7 @@ export async function createApp(target: KubeTarget, base: string): Promise<Chaos
         workspace,
         timeoutMs: 120_000,
         ...options,
-        inputs: { app: 'web', namespace, manifests: 'k8s', kubeconfig, 'rollout-timeout': '60s', ...(action === 'canary-deploy' ? { 'step-pause': '0s', steps: '50,100' } : {}), ...inputs },
+        inputs: { app: 'web', namespace, manifests: 'k8s', kubeconfig, 'rollout-timeout': '300s', ...(action === 'canary-deploy' ? { 'step-pause': '0s', steps: '50,100' } : {}), ...inputs },
       }),
     view: async () => {
       const [service, blue, green, lease] = await getAll(['service/web', 'deployment/web-blue', 'deployment/web-green', 'lease/web-deploy']);
@@ -119,6 +120,10 @@ export async function createApp(target: KubeTarget, base: string): Promise<Chaos
       for (let i = 0; i < 200; i++) if ((await kubectl(['get', 'configmaps', '-o', 'name', '--request-timeout=2s'])).code !== 0) return;
       throw new Error(`the hang armed in ${namespace} never fired`);
     },
-    remove: () => rmSync(workspace, { recursive: true, force: true }),
+    remove: async () => {
+      // Its pods would keep the target busy (probes) for the rest of the test.
+      await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+      rmSync(workspace, { recursive: true, force: true });
+    },
   };
 }

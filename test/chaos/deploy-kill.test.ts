@@ -104,7 +104,7 @@ describe.each(kubeTargets())('deploys SIGKILLed at any point converge on the %s'
     const full = await probe.deploy(action, inputsFor(probe.namespace));
     expect(full.errors).toEqual([]);
     const length = (await namespaceRequests(target, probe.namespace)) - before;
-    probe.remove();
+    await probe.remove();
 
     const all: Case[] = [
       ...spread(length, 22).map((n): Case => ({ point: { kind: 'request', n }, rerun: 'same' })),
@@ -146,7 +146,7 @@ describe.each(kubeTargets())('deploys SIGKILLed at any point converge on the %s'
       } catch (error) {
         failures.push(`${action} ${describePoint(point)}: ${(error as Error).message}`);
       } finally {
-        app.remove();
+        await app.remove();
       }
     });
     expect(failures).toEqual([]);
@@ -165,8 +165,10 @@ function expectConverged(run: RunResult, view: AppView, rerun: Rerun, stage: Sta
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${context}`, { cause: error });
   }
-  // Truthful outputs: a re-run that switched or checked the release says it promoted it.
-  if (rerun === 'same') expect({ promoted: run.outputs.promoted, active: run.outputs['active-color'] }).toEqual({ promoted: switched && stage !== 'switched-unchecked' ? 'false' : 'true', active: view.serving });
+  // Truthful outputs: a re-run that switched to the release or checked it says it promoted it, and only then.
+  const promoted = /✓ (switched|checked) \(/.test(run.log) ? 'true' : 'false';
+  if (rerun === 'same' && !(switched && stage !== 'switched-unchecked')) expect(promoted).toBe('true');
+  if (rerun === 'same') expect({ promoted: run.outputs.promoted, active: run.outputs['active-color'] }).toEqual({ promoted, active: view.serving });
 }
 
 function report(kind: string, figures: Figure[]): void {

@@ -40,7 +40,7 @@ export async function runKilledAt(target: KubeTarget, checks: CheckServer, names
   }).finally(() => (done = true));
   if (point.kind === 'request') {
     // The hung request is the Nth of the namespace since the fault: once it is recorded, the run is stuck on it.
-    while (!done && (await namespaceRequests(target, namespace)) - before < point.n) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!done && (await namespaceRequests(target, namespace)) - before < point.n) await new Promise((resolve) => setTimeout(resolve, 100));
     kill.abort();
   }
   const run = await running;
