@@ -10,6 +10,7 @@ import { runPreDeployJob } from '../lib/deploy/job.js';
 import { pinnedSelector } from '../lib/deploy/migration.js';
 import { POD_TEMPLATE_HASH, baseSelector, colorSelector, deploymentName, planColors, selectedColor, type Color, type KubeObject } from '../lib/deploy/model.js';
 import { planRollback } from '../lib/deploy/plan.js';
+import { leftByKilledRun } from '../lib/deploy/recovery.js';
 import { releaseOf, type Release } from '../lib/deploy/release.js';
 import { isAvailable } from '../lib/deploy/rollout.js';
 import { analysisOf } from '../lib/deploy/analysis.js';
@@ -168,12 +169,10 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
     return { app: this.inputs.app, namespace: this.inputs.namespace, color, 'live-color': live ?? '', revision: String(revision ?? '') };
   }
 
-  /** The switched release passed its post-checks: the Service, the colour and the history say so. */
-  private async markChecked(color: Color, record: ReleaseRecord): Promise<void> {
-    const checked = encodeRelease({ ...record, stage: 'checked' });
-    this.service = await this.cluster.mergePatch(this.serviceRef, { metadata: { annotations: { [ANNOTATIONS.release]: checked } } });
-    await this.writeRecord(color, { ...record, stage: 'checked' });
-    await this.setResult(record.revision, 'promoted');
+  /** Post-checks a later run ran on a release switched to by a killed run failed: the fast rollback, as mode rollback does it. */
+  protected async switchBackUnchecked(failed: Color): Promise<void> {
+    await this.switchBackTo(failed);
+    this.outcome.promoted = false;
   }
 
   /** Back to exactly what served before a failed promote: the Service's selector and annotations as they were. */
@@ -308,7 +307,8 @@ class BlueGreen extends DeploySession<BlueGreenInputs> {
     const plan = planColors(this.service);
     const name = deploymentName(this.inputs.app, plan.staged);
     const staged = await this.getColor(plan.staged);
-    if (!isStaged(staged)) {
+    // A colour a killed run staged is removed as one mode deploy staged would be.
+    if (!isStaged(staged) && !leftByKilledRun(decodeRelease(staged), decodeRelease(this.service), this.history)) {
       this.note(`Nothing to abort: ${name} ${staged ? 'is not a staged colour (it is kept for rollback)' : 'does not exist'}`);
       return;
     }

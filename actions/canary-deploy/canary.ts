@@ -10,6 +10,7 @@ import { runPreDeployJob } from '../lib/deploy/job.js';
 import type { AppManifests } from '../lib/deploy/manifests.js';
 import { APP_LABEL, COLOR_LABEL, baseSelector, colorSelector, coloredHpa, deploymentName, otherColor, selectedColor, type Color, type KubeObject } from '../lib/deploy/model.js';
 import { planRollback, planWeights, servedWeight, type WeightStep } from '../lib/deploy/plan.js';
+import { leftByKilledRun } from '../lib/deploy/recovery.js';
 import { releaseOf, type Release } from '../lib/deploy/release.js';
 import { isAvailable } from '../lib/deploy/rollout.js';
 import { analysisOf } from '../lib/deploy/analysis.js';
@@ -86,7 +87,9 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     const deployments = { blue: await this.getColor('blue'), green: await this.getColor('green') };
     for (const color of ['blue', 'green'] as Color[]) {
       const record = decodeRelease(deployments[color]);
-      if (record?.strategy === 'canary' && record.stage === 'staged' && (record.weight ?? 0) > 0 && deployments[color]!.spec?.replicas > 0) {
+      // Under way: it reached a weight, or a killed run scaled it up before it recorded the weight.
+      const underWay = (record?.weight ?? 0) > 0 || leftByKilledRun(record, decodeRelease(this.service), this.history);
+      if (record?.strategy === 'canary' && record.stage === 'staged' && underWay && deployments[color]!.spec?.replicas > 0) {
         const live = otherColor(color);
         return { live, next: color, running: record, liveDeployment: deployments[live], nextDeployment: deployments[color] };
       }
@@ -191,14 +194,16 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     this.outcome.steps.push(report);
     await this.step(`step ${step.weight}%`, async () => {
       await this.scale(course.next, step.newReplicas);
+      // Recorded before the old colour or the Service change: a run killed from here on leaves a
+      // canary the next run finds under way (and resumes or aborts), never a Service without a colour and no record.
+      course.record = { ...course.record, weight: step.weight };
+      await this.writeRecord(course.next, course.record);
       await this.waitAvailable(course.next);
       if (course.live) await this.scale(course.live, step.oldReplicas);
       // Both colours behind the Service: its selector loses the colour (pods not ready get no traffic).
       if (this.service?.spec?.selector?.[COLOR_LABEL]) {
         this.service = await switchTraffic(this.cluster, { namespace: inputs.namespace, service: inputs.service, selector: baseSelector(this.service.spec.selector), annotations: {} });
       }
-      course.record = { ...course.record, weight: step.weight };
-      await this.writeRecord(course.next, course.record);
     }, () => `${deploymentName(inputs.app, course.next)} ${step.newReplicas}, ${course.live ? `${deploymentName(inputs.app, course.live)} ${step.oldReplicas}` : 'no old colour'} → ${step.weight}% served by the new release`);
     this.outcome.weight = step.weight;
     if (inputs.checks.length) {
@@ -411,6 +416,12 @@ class CanaryDeploy extends DeploySession<CanaryInputs> {
     await this.cluster.mergePatch(this.deploymentRef(previous), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: null } } });
     Object.assign(this.outcome, { activeColor: previous, previousColor: live, promoted: true, result: 'promoted', weight: 100, revision: String(record.revision) });
     await this.scaleDownLater(live);
+  }
+
+  /** Post-checks a later run ran on a release switched to by a killed run failed: the previous colour takes everything back. */
+  protected async switchBackUnchecked(failed: Color, previous: Color): Promise<void> {
+    await this.switchBack(failed, previous, await this.getColor(failed));
+    Object.assign(this.outcome, { promoted: false, rolledBack: true, result: 'aborted' });
   }
 
   /** Holds a colour's HPAs (both directions disabled, their own behaviour kept), so none undoes a step. */

@@ -19,7 +19,9 @@ import { waitEndpoints } from './endpoints.js';
 import type { Cluster, RetryPolicy } from './kube.js';
 import { acquireLock, type Lock } from './lock.js';
 import type { AppManifests } from './manifests.js';
-import { APP_LABEL, COLOR_LABEL, selectorPatch, cleanForApply, coloredDeployment, coloredHpa, coloredPdb, deploymentImage, deploymentName, previewService, selectedColor, type Color, type KubeObject } from './model.js';
+import { APP_LABEL, COLOR_LABEL, selectorPatch, cleanForApply, coloredDeployment, coloredHpa, coloredPdb, deploymentImage, deploymentName, otherColor, previewService, selectedColor, type Color, type KubeObject } from './model.js';
+import { pendingScaleDownWait, planRecovery, type Recovery } from './recovery.js';
+import { analysisOf } from './analysis.js';
 import type { Prepared, Release } from './release.js';
 import { scaleDeployment, waitAvailable } from './rollout.js';
 import { Timeline } from './timeline.js';
@@ -150,8 +152,11 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
     try {
       const { inputs } = this.env;
       lock = await this.step('lock', () => acquireLock(this.cluster, inputs.namespace, inputs.app, this.env.holder, inputs.lockTimeoutMs, this.env.log), (l) => `held as ${l.holder}`);
-      await this.scaleDownOverdue(await this.readState());
+      const state = await this.readState();
+      await this.scaleDownOverdue(state);
+      await this.recover(planRecovery(state, inputs.mode));
       await this.runMode();
+      await this.finishPendingScaleDown();
     } catch (error) {
       this.outcome.failure = (error as Error).message;
       // Whatever went wrong, report the colour that really serves now.
@@ -181,6 +186,67 @@ export abstract class DeploySession<I extends DeployInputs = DeployInputs> {
         await this.markScaledDown();
       }, () => `${deploymentName(this.inputs.app, color)} → 0 replicas (due ${new Date(deadline).toISOString()}, left by an earlier run)`);
     }
+  }
+
+  /** Undoes a switch to `failed` whose post-checks failed on a later run: `previous` serves again, as the strategy's own rollback does it. */
+  protected abstract switchBackUnchecked(failed: Color, previous: Color): Promise<void>;
+
+  /** First, whatever the mode: finishes or undoes what a run killed after its switch left (see recovery.ts). */
+  protected async recover(plan: Recovery): Promise<void> {
+    if (plan.kind === 'none') return;
+    const { inputs } = this.env;
+    const { color, record } = plan;
+    Object.assign(this.outcome, { activeColor: color, deployment: deploymentName(inputs.app, color), image: record.image, revision: String(record.revision) });
+    if (plan.kind === 'finish-checked') {
+      this.note(`Finishing revision ${record.revision} on ${color}, checked by a run that ended before it was done`);
+      if (plan.markColor) await this.writeRecord(color, { ...record, stage: 'checked' });
+      if (plan.markHistory) await this.setResult(record.revision, 'promoted');
+      if (plan.scaleDown) await this.scaleDownLater(plan.scaleDown);
+      return;
+    }
+    const { previous } = plan;
+    this.outcome.previousColor = previous ?? 'none';
+    this.note(`Revision ${record.revision} (${record.image}) serves on ${color}, but the run that switched to it ended before its post-checks: running them now`);
+    try {
+      if (inputs.postChecks.length) await this.step('checked', () => this.check('post-checks', inputs.postChecks, inputs.liveUrl ?? this.proxyUrl(this.service!), Boolean(inputs.liveUrl)), () => `${inputs.postChecks.length} post-check(s) passed`);
+      const post = analysisOf(inputs.analyses, 'post-promotion-analysis');
+      if (post) await this.judge('post-promotion analysis', post, { app: inputs.app, namespace: inputs.namespace, color, 'live-color': previous ?? '', revision: String(record.revision) });
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (!previous) throw new Error(`${reason} — revision ${record.revision} stays live on ${color}: there is no previous colour to switch back to`, { cause: error });
+      await this.step('rolled back', () => this.switchBackUnchecked(color, previous), () => `${inputs.service} → ${previous}`);
+      await this.setResult(record.revision, 'failed');
+      throw new Error(`${reason} — traffic switched back to ${previous}`, { cause: error });
+    }
+    await this.markChecked(color, record);
+    this.outcome.promoted = true;
+    if (previous) await this.scaleDownLater(previous);
+  }
+
+  /** The switched release passed its post-checks: the Service, the colour and the history say so. */
+  protected async markChecked(color: Color, record: ReleaseRecord): Promise<void> {
+    const checked = encodeRelease({ ...record, stage: 'checked' });
+    this.service = await this.cluster.mergePatch(this.serviceRef, { metadata: { annotations: { [ANNOTATIONS.release]: checked } } });
+    await this.writeRecord(color, { ...record, stage: 'checked' });
+    await this.setResult(record.revision, 'promoted');
+  }
+
+  /**
+   * Last, when the run did what was asked: a scale-down an earlier run scheduled and did not live
+   * to do is waited for and done, when it falls within this run's bound (`rollout-timeout` from its start).
+   */
+  protected async finishPendingScaleDown(): Promise<void> {
+    const serving = selectedColor(await this.cluster.get(this.serviceRef));
+    if (!serving) return;
+    const color = otherColor(serving);
+    const deadline = scaleDownDeadline(await this.getColor(color));
+    const wait = pendingScaleDownWait(deadline, Date.now(), this.startedAt + this.inputs.rolloutTimeoutMs);
+    if (wait === undefined) return;
+    await this.step('scaled down', async () => {
+      await (this.env.sleep ?? realSleep)(wait);
+      await this.scaleDownNow(color);
+      await this.markScaledDown();
+    }, () => `${deploymentName(this.inputs.app, color)} → 0 replicas (scheduled for ${new Date(deadline!).toISOString()} by an earlier run)`);
   }
 
   protected async scaleDownNow(color: Color): Promise<void> {

@@ -13,6 +13,8 @@ export interface FaultSpec {
   path?: string | RegExp;
   /** How many matching requests fail (default 1). */
   count?: number;
+  /** How many matching requests pass untouched before the fault applies (default 0): the Nth request is `skip: N - 1`. */
+  skip?: number;
   /** The answer: 500 InternalError, 409 Conflict, 429 TooManyRequests (or any other code). */
   status?: number;
   /** For 429: the Retry-After the answer carries (default 0, so clients retry at once). */
@@ -34,6 +36,7 @@ export interface FaultHandle {
 interface ActiveFault {
   spec: FaultSpec;
   remaining: number;
+  skipping: number;
 }
 
 export type FaultOutcome =
@@ -47,7 +50,7 @@ export class Faults {
   private readonly active: ActiveFault[] = [];
 
   add(spec: FaultSpec): FaultHandle {
-    const fault: ActiveFault = { spec, remaining: spec.count ?? 1 };
+    const fault: ActiveFault = { spec, remaining: spec.count ?? 1, skipping: spec.skip ?? 0 };
     this.active.push(fault);
     return {
       get remaining() {
@@ -74,6 +77,10 @@ export class Faults {
       return !spec.path || path.includes(spec.path);
     });
     if (!fault) return undefined;
+    if (fault.skipping > 0) {
+      fault.skipping--;
+      return undefined;
+    }
     fault.remaining--;
     const { spec } = fault;
     if (spec.network) return { kind: spec.network };
