@@ -8,32 +8,14 @@ import { join } from 'node:path';
 import type { RunResult } from '../../runner/index.js';
 import type { KubeTarget } from '../cluster/target.js';
 import { runStep, type StepOptions } from '../harness.js';
+import { APP_MANIFESTS } from '../deploy/app-on-target.js';
 import { kubectlFor } from '../kube/helpers.js';
 
 export type DeployAction = 'blue-green-deploy' | 'canary-deploy';
 export type Color = 'blue' | 'green';
 
-/** A Deployment `web` (2 replicas, a 1 s readiness probe) and its Service. */
-const MANIFESTS = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, labels: { app: web } }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-      - name: web
-        image: sunday/web:v0
-        ports: [ { containerPort: 8080 } ]
-        readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 1 }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, labels: { app: web } }
-spec: { selector: { app: web }, ports: [ { name: http, port: 80, targetPort: 8080 } ] }
-`;
+/** A Deployment `web` (2 replicas, a 1 s readiness probe) and its Service: the deploy core suites' app. */
+const MANIFESTS = APP_MANIFESTS;
 
 export interface ReleaseView {
   revision: number;
