@@ -17,7 +17,7 @@ interface JestReport {
   numTotalTests: number;
   numPassedTests: number;
   numFailedTests: number;
-  testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: Array<{ status: string }> }>;
+  testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: Array<{ status: string; ancestorTitles: string[]; duration?: number | null }> }>;
 }
 
 const file = process.argv[2];
@@ -54,7 +54,7 @@ const sum = files.reduce((total, f) => total + f.seconds, 0);
 const wallMs = Math.max(...report.testResults.map((r) => r.endTime)) - report.startTime;
 console.log(`${report.numTotalTests} tests (${report.numPassedTests} passed, ${report.numFailedTests} failed) in ${files.length} files; jest wall time ${(wallMs / 1000).toFixed(0)} s, file time summed over workers ${sum.toFixed(0)} s\n`);
 // The same lines as the end of `npm test` (test/summary-reporter.mjs).
-const perfResults = report.testResults.map((r) => ({ testFilePath: r.name, perfStats: { start: r.startTime, end: r.endTime } }));
+const perfResults = report.testResults.map((r) => ({ testFilePath: r.name, perfStats: { start: r.startTime, end: r.endTime }, testResults: r.assertionResults }));
 console.log(tierLines(root, perfResults, wallMs).join('\n'));
 console.log('\n| folder | files | tests | seconds (file time, summed) | share | failed |');
 console.log('|---|--:|--:|--:|--:|--:|');

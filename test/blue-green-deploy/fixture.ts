@@ -26,6 +26,12 @@ export interface AppOptions {
   hpa?: boolean;
   pdb?: boolean;
   readinessProbe?: boolean;
+  /**
+   * A pod that drains: deleted, it serves this long before it stops (`lifecycle.preStop.sleep`),
+   * while the EndpointSlices drop it — what zero-downtime guides ask of an app. Without it a
+   * scaled-down pod stops at once, and a connection the proxy gave it a moment before fails.
+   */
+  preStopSeconds?: number;
   progressDeadlineSeconds?: number;
   extra?: string;
 }
@@ -33,6 +39,7 @@ export interface AppOptions {
 export function appManifests(options: AppOptions = {}): string {
   // A short probe period: a real node agent probes as the spec says (the default is 10 s).
   const probe = options.readinessProbe ? '\n        readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 1 }' : '';
+  const preStop = options.preStopSeconds ? `\n        lifecycle: { preStop: { sleep: { seconds: ${options.preStopSeconds} } } }` : '';
   const docs = [
     `apiVersion: apps/v1
 kind: Deployment
@@ -47,7 +54,7 @@ spec:
       containers:
       - name: web
         image: sunday/web:v0
-        ports: [ { containerPort: 8080 } ]${probe}`,
+        ports: [ { containerPort: 8080 } ]${probe}${preStop}`,
     `apiVersion: v1
 kind: Service
 metadata: { name: web, labels: { app: web } }

@@ -5,6 +5,8 @@
  * then the next run (same inputs, or mode abort / rollback) must converge: v2 (or v1 after a
  * rollback or abort before the switch) serves alone, its post-checks ran after its switch, the
  * other colour is at zero after its delay, the Lease is free, and `promoted` says what happened.
+ * In the `sick` cases the post-checks fail once the killed run has switched: the re-run must run
+ * them, fail, and put v1 back.
  * Each kill point has a namespace of its own; points run a few at a time.
  */
 import { jest } from '@jest/globals';
@@ -24,12 +26,14 @@ type StageHit = 'nothing staged' | 'staged' | 'switched-unchecked' | 'checked' |
 interface Case {
   point: KillPoint;
   rerun: Rerun;
+  /** The post-checks fail from the kill on: the re-run must find the unchecked switch and undo it. */
+  sick?: boolean;
 }
 
 interface Figure {
   action: DeployAction;
   point: string;
-  rerun: Rerun;
+  rerun: Rerun | 'same, post-checks failing';
   killed: boolean;
   stage: StageHit;
   converged: boolean;
@@ -39,8 +43,8 @@ interface Figure {
 
 const V1 = 'sunday/web:v1';
 const V2 = 'sunday/web:v2';
-/** On the cluster every deploy waits for real rollouts: a spread subset of the points runs there. */
-const CLUSTER_POINTS = 12;
+/** On the cluster every deploy waits for real rollouts: a spread subset of the points runs there (and every sick case). */
+const CLUSTER_POINTS = 15;
 
 function stageOf(view: AppView): StageHit {
   const v2Color = (['blue', 'green'] as Color[]).find((color) => view.images[color] === V2 && (view.replicas[color] ?? 0) >= 0);
@@ -117,24 +121,32 @@ describe.each(kubeTargets())('deploys SIGKILLed at any point converge on the %s'
       { point: { kind: 'check', check: 'live' }, rerun: 'rollback' },
       { point: { kind: 'log', line: /Keeping web-\w+ for/ }, rerun: 'rollback' },
     ];
-    const cases = kind === 'cluster' ? spread(all.length, CLUSTER_POINTS).map((i) => all[i - 1]) : all;
+    const sick: Case[] = [{ point: { kind: 'check', check: 'live' }, rerun: 'same', sick: true }];
+    const cases = [...(kind === 'cluster' ? spread(all.length, CLUSTER_POINTS).map((i) => all[i - 1]) : all), ...sick];
     const failures: string[] = [];
-    await pool(cases, kind === 'cluster' ? 3 : 4, async ({ point, rerun }) => {
+    await pool(cases, kind === 'cluster' ? 3 : 4, async ({ point, rerun, sick: failing }) => {
       const { app, firstMs } = await appWithV1(action);
+      // Which step a failure came from: a connection error's stack names none of ours.
+      let phase = 'the killed run';
       try {
         const inputs = inputsFor(app.namespace);
         const { killed, run: killedRun } = await runKilledAt(target, checks, app.namespace, point, (options) => app.deploy(action, inputs, options));
+        phase = 'reading what the killed run left';
         if (!killed && point.kind === 'request') await app.disarmHang();
         const stage = stageOf(await app.view());
-        const figure: Figure = { action, point: describePoint(point), rerun, killed, stage, converged: false, runMs: [firstMs, killedRun.durationMs] };
+        const figure: Figure = { action, point: describePoint(point), rerun: failing ? 'same, post-checks failing' : rerun, killed, stage, converged: false, runMs: [firstMs, killedRun.durationMs] };
         figures.push(figure);
+        if (failing) checks.failLive(app.namespace, true);
+        phase = 'the re-run';
         await app.expireLease();
         const rerunStarted = Date.now();
         const next = await app.deploy(action, rerun === 'same' ? inputs : { ...inputs, mode: rerun, image: '' });
         figure.runMs.push(next.durationMs);
+        phase = 'checking the re-run';
         const view = await app.view();
-        const context = `${describePoint(point)} (stage ${stage}), re-run ${rerun}:\n${next.log}`;
-        expectConverged(next, view, rerun, stage, context);
+        const context = `${describePoint(point)} (stage ${stage}), re-run ${figure.rerun}:\n${next.log}`;
+        if (failing) expectUndone(next, view, stage, context);
+        else expectConverged(next, view, rerun, stage, context);
         if (view.live?.image === V2) {
           // The release that serves had its post-checks after its switch: by this run, or by the killed one.
           const postChecks = checks.requests(app.namespace, 'live').filter((r) => r.time >= (stage === 'switched-unchecked' ? rerunStarted : started));
@@ -146,7 +158,7 @@ describe.each(kubeTargets())('deploys SIGKILLed at any point converge on the %s'
         expect(serving).toBe(view.live?.image === V2 ? 'v2' : 'v1');
         figure.converged = true;
       } catch (error) {
-        failures.push(`${action} ${describePoint(point)}: ${(error as Error).message}`);
+        failures.push(`${action} ${describePoint(point)}, in ${phase}: ${(error as Error).message}`);
       } finally {
         await app.remove();
       }
@@ -171,6 +183,25 @@ function expectConverged(run: RunResult, view: AppView, rerun: Rerun, stage: Sta
   const promoted = /✓ (switched|checked) \(/.test(run.log) ? 'true' : 'false';
   if (rerun === 'same' && !(switched && stage !== 'switched-unchecked')) expect(promoted).toBe('true');
   if (rerun === 'same') expect({ promoted: run.outputs.promoted, active: run.outputs['active-color'] }).toEqual({ promoted, active: view.serving });
+}
+
+/** A sick case: the killed run switched to v2 unchecked; the re-run checks it, fails, and v1 serves again. */
+function expectUndone(run: RunResult, view: AppView, stage: StageHit, context: string): void {
+  const got = { stage, exit: run.exitCode, error: run.errors[0], serving: view.serving && view.images[view.serving], image: view.live?.image, lease: view.leaseHolder ?? 'free', outputs: { promoted: run.outputs.promoted, 'rolled-back': run.outputs['rolled-back'], 'active-color': run.outputs['active-color'] } };
+  const want = {
+    stage: 'switched-unchecked',
+    exit: 1,
+    error: expect.stringMatching(/post-checks failed: .* — traffic switched back to (blue|green)$/),
+    serving: V1,
+    image: V1,
+    lease: 'free',
+    outputs: { promoted: 'false', 'rolled-back': 'true', 'active-color': view.serving },
+  };
+  try {
+    expect(got).toEqual(want);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${context}`, { cause: error });
+  }
 }
 
 function report(kind: string, figures: Figure[]): void {

@@ -92,14 +92,20 @@ async function clusterTarget(): Promise<KubeTarget> {
   const caCert = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
   const admin = config.users.find((user) => user.name === 'admin')!.user;
   const agent = new Agent({ ca: caCert, cert: Buffer.from(admin['client-certificate-data'], 'base64'), key: Buffer.from(admin['client-key-data'], 'base64'), keepAlive: true });
-  const call = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
+  const call = (method: string, path: string, body?: unknown, retried = false): Promise<{ status: number; body: unknown }> =>
     new Promise((resolve, reject) => {
       const request = httpsRequest(`${state.url}${path}`, { method, agent, headers: { 'content-type': 'application/json' } }, (response) => {
         let text = '';
         response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
       });
-      request.on('error', reject);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed as idle just as we reused it ("socket hang up",
+        // ECONNRESET; seen twice in the chaos test's polling): the request never reached the
+        // server, so it is sent once more on a new socket (Node's documented reusedSocket retry).
+        if (request.reusedSocket && !retried && (error.code === 'ECONNRESET' || error.message === 'socket hang up')) resolve(call(method, path, body, true));
+        else reject(error);
+      });
       request.end(body === undefined ? undefined : JSON.stringify(body));
     });
   const control = async (method: string, name: string, body?: unknown) => {

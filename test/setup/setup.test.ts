@@ -55,6 +55,11 @@ describe('the time budget', () => {
     expect(readme).toContain(`| the same with the tool caches warm | ≤ ${TOTAL_BUDGET.warmCachesMinutes} min |`);
   });
 
+  test('the tiers together fit the warm-caches wall budget with two workers', () => {
+    expect(TIERS.reduce((sum, tier) => sum + tier.budgetMinutes, 0)).toBeLessThanOrEqual(2 * TOTAL_BUDGET.warmCachesMinutes);
+    expect(readFileSync(join(repoRoot, 'package.json'), 'utf8')).toContain('--maxWorkers=2');
+  });
+
   const file = (path: string, start: number, end: number) => ({ testFilePath: join(repoRoot, path), perfStats: { start, end } });
 
   test('the reporter prints one line per tier that ran, its files\' times summed, and the run\'s wall time', () => {
@@ -76,5 +81,22 @@ describe('the time budget', () => {
     const unit = TIERS.at(-1)!;
     expect(lines[2]).toBe(`  ${unit.name}: ${((budget + 120_000) / 60_000).toFixed(1)} min file time, summed over workers (1 files), budget ${unit.budgetMinutes} min, ${budget + 120_000 > unit.budgetMinutes * 60_000 ? 'OVER BUDGET' : 'within budget'}`);
     expect(lines).toHaveLength(3);
+  });
+
+  test('the cluster half of a suite run on both Kubernetes targets counts in the real control plane tier, its file\'s set-up stays in its own', () => {
+    const cluster = TIERS.find((tier) => tier.prefix === 'test/cluster/')!;
+    const unit = TIERS.at(-1)!;
+    const parametrised = {
+      ...file('test/deploy/watch.test.ts', 0, 100_000),
+      testResults: [
+        { ancestorTitles: ['waits on emulator', 'rollout'], duration: 10_000 },
+        { ancestorTitles: ['waits on cluster', 'rollout'], duration: 50_000 },
+        { ancestorTitles: ['the switch back (cluster)'], duration: 20_000 },
+        { ancestorTitles: ['cluster-name input'], duration: 5_000 },
+      ],
+    };
+    const lines = tierLines(repoRoot, [file('test/cluster/a.test.ts', 0, 60_000), parametrised]);
+    expect(lines[1]).toBe(`  ${cluster.name}: 2.2 min file time, summed over workers (1 files), budget ${cluster.budgetMinutes} min, within budget`);
+    expect(lines[2]).toBe(`  ${unit.name}: 30 s file time, summed over workers (1 files), budget ${unit.budgetMinutes} min, within budget`);
   });
 });

@@ -2,8 +2,8 @@
  * The kubelet part of the node agent: one worker per pod bound to the node. A worker gives its pod
  * an address of the pod network, runs its server in the pod host (unless the image crash-loops),
  * probes readiness from the host as the spec says, reports status through the status subresource,
- * runs a Job's pod to Succeeded or Failed, and on deletion stops serving at once and deletes the pod
- * with grace 0. What an image does is the emulator's image → behaviour map (pods.ts).
+ * runs a Job's pod to Succeeded or Failed, and on deletion stops serving (after its preStop sleep, if
+ * it has one: the EndpointSlices drop a terminating pod meanwhile) and deletes the pod with grace 0. What an image does is the emulator's image → behaviour map (pods.ts).
  */
 import { get } from 'node:http';
 import { imageBehaviour, type ImageModes } from '../../servers/kube/pods.js';
@@ -11,7 +11,7 @@ import { deepEqual, timestamp, type KubeObject } from '../../servers/kube/types.
 import type { PodNetwork } from '../network/index.js';
 import type { KubeClient } from './kube-client.js';
 import type { PodHost } from './pod-host-client.js';
-import { Readiness, listenPorts, podImage, podStatus, readinessProbeOf, runsToCompletion, type ContainerStage, type HttpProbe } from './pod-status.js';
+import { Readiness, listenPorts, podImage, podStatus, preStopSleepMs, readinessProbeOf, runsToCompletion, type ContainerStage, type HttpProbe } from './pod-status.js';
 
 export interface KubeletContext {
   client: KubeClient;
@@ -80,7 +80,7 @@ export class PodWorker {
   /** Takes the newest version of the pod; a deletion stops it. */
   update(pod: KubeObject): void {
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp) void this.terminate(true);
+    if (pod.metadata.deletionTimestamp) void this.terminate(true, preStopSleepMs(pod, this.context.secondMs));
   }
 
   begin(): void {
@@ -104,8 +104,11 @@ export class PodWorker {
     this.step(() => this.reconcile());
   }
 
-  /** Stops serving at once; with `deletePod`, then deletes the pod with grace 0. */
-  terminate(deletePod: boolean): Promise<void> {
+  /**
+   * Stops serving (after `drainMs`, a preStop sleep: the server still answers, nothing else runs);
+   * with `deletePod`, then deletes the pod with grace 0.
+   */
+  terminate(deletePod: boolean, drainMs = 0): Promise<void> {
     if (this.terminating) return this.terminated;
     this.terminating = true;
     this.stopped = true;
@@ -120,6 +123,7 @@ export class PodWorker {
     // pod the host does not run is a no-op).
     this.terminated = (async () => {
       try {
+        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
         await this.context.host.stop(this.uid);
         await this.steps;
         await this.context.host.stop(this.uid);

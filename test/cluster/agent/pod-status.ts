@@ -13,6 +13,7 @@ interface ContainerSpec {
   image: string;
   ports?: { containerPort: number; name?: string; protocol?: string }[];
   readinessProbe?: ProbeSpec;
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
 }
 
 interface ProbeSpec {
@@ -57,6 +58,17 @@ function resolvePort(pod: KubeObject, port: number | string): number | undefined
 }
 
 /** The first container's readinessProbe.httpGet with the API's defaults; undefined when it has none. */
+/**
+ * How long a deleted pod keeps serving before it stops: its container's `lifecycle.preStop.sleep`
+ * (beta and on by default since Kubernetes 1.30), bounded by the pod's grace period (30 s by
+ * default), in API seconds. 0 without one: the pod stops at once, as an app that exits on SIGTERM.
+ */
+export function preStopSleepMs(pod: KubeObject, secondMs = 1000): number {
+  const seconds = containers(pod)[0]?.lifecycle?.preStop?.sleep?.seconds ?? 0;
+  const grace = (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
+  return Math.max(0, Math.min(seconds, grace)) * secondMs;
+}
+
 export function readinessProbeOf(pod: KubeObject, secondMs = 1000): HttpProbe | undefined {
   const probe = containers(pod)[0]?.readinessProbe;
   if (!probe?.httpGet) return undefined;

@@ -1,7 +1,7 @@
 /** The node agent's pure parts: what it reads from a pod spec, how it counts probes, what status it reports, where it routes. */
 import type { KubeObject } from '../../servers/kube/types.js';
 import { microTime, nodeConditions } from './node.js';
-import { Readiness, listenPorts, podStatus, readinessProbeOf, runsToCompletion } from './pod-status.js';
+import { Readiness, listenPorts, podStatus, preStopSleepMs, readinessProbeOf, runsToCompletion } from './pod-status.js';
 import { readyBackends } from './service-proxy.js';
 
 function pod(spec: Record<string, unknown>, status: Record<string, unknown> = {}): KubeObject {
@@ -146,4 +146,14 @@ describe('service routing from EndpointSlices', () => {
     expect(readyBackends(service, 81, slices)).toEqual([]);
     expect(readyBackends(service, 80, [])).toEqual([]);
   });
+});
+
+test.each([
+  ['no lifecycle: stops at once', {}, 0],
+  ['preStop sleep 2 s', { lifecycle: { preStop: { sleep: { seconds: 2 } } } }, 2000],
+  ['bounded by the grace period', { lifecycle: { preStop: { sleep: { seconds: 20 } } }, grace: 5 }, 5000],
+  ['an exec hook is not a sleep', { lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } }, 0],
+])('a deleted pod serves for its preStop sleep: %s', (_name, { grace, ...container }: Record<string, unknown>, ms) => {
+  const spec = { containers: [{ name: 'app', image: 'web:v1', ...container }], ...(grace === undefined ? {} : { terminationGracePeriodSeconds: grace }) };
+  expect(preStopSleepMs(pod(spec), 1000)).toBe(ms);
 });
