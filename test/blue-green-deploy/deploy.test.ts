@@ -63,9 +63,16 @@ describe.each(kubeTargets())('on the %s', (kind) => {
       expect((await stage.object('HorizontalPodAutoscaler', 'web-green'))?.spec.scaleTargetRef.name).toBe('web-green');
     });
 
-    test('green → blue', async () => {
+    test('green → blue, its API requests on a few kept-alive connections', async () => {
+      const from = Date.now();
       const r = await stage.deploy({ image: 'sunday/web:v3' });
       expect(r.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': 'green', promoted: 'true' });
+      // client-node alone opens a TCP and TLS connection per request (one per request, about 30);
+      // the deploy's requests share the connection's pooled dispatcher. Up to 4 run at once (the
+      // state is read in parallel), a watch holds one, and a pooled one may be closed when idle.
+      const own = (await stage.requests()).filter((q) => q.time >= from && q.userAgent !== 'sunday-deploy-tests');
+      expect(own.length).toBeGreaterThan(20);
+      expect(new Set(own.map((q) => q.connection)).size).toBeLessThanOrEqual(8);
       expect(await stage.serving()).toBe('v3');
       expect((await stage.deployment('web-blue'))?.spec.replicas).toBe(3);
       expect((await stage.deployment('web-green'))?.spec.replicas).toBe(0);

@@ -21,7 +21,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { ApiError } from '../servers/kube/errors.js';
 import { Faults, requestVerb, type FaultSpec } from '../servers/kube/faults.js';
-import type { RecordedRequest } from '../servers/kube/http.js';
+import { connectionOf, type RecordedRequest } from '../servers/kube/http.js';
 import type { IssuedCertificate } from '../servers/kube/tls.js';
 
 export interface FaultProxyOptions {
@@ -148,6 +148,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       verb: requestVerb(method, path),
       status: 0,
       contentType: request.headers['content-type'],
+      connection: connectionOf(request.socket),
       userAgent: request.headers['user-agent'],
       authenticated: !!request.headers.authorization,
       time: Date.now(),

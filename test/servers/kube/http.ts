@@ -26,7 +26,19 @@ export interface RecordedRequest {
   userAgent?: string;
   /** Whether an Authorization header came with it (the token itself is not recorded). */
   authenticated: boolean;
+  /** Which TCP connection carried it (numbered as they arrive): shows whether a client keeps connections alive. */
+  connection: number;
   time: number;
+}
+
+const connectionIds = new WeakMap<object, number>();
+let connectionCount = 0;
+
+/** The number of the connection a request came on, given the first time one is seen. */
+export function connectionOf(socket: object): number {
+  let id = connectionIds.get(socket);
+  if (id === undefined) connectionIds.set(socket, (id = ++connectionCount));
+  return id;
 }
 
 export interface HttpContext {
@@ -169,6 +181,7 @@ export function createHandler(context: HttpContext) {
       contentType: request.headers['content-type'],
       userAgent: request.headers['user-agent'],
       authenticated: !!request.headers.authorization,
+      connection: connectionOf(request.socket),
       time: Date.now(),
     };
     context.requests.push(record);
