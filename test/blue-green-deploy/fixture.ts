@@ -1,10 +1,11 @@
 /**
- * The deploy suites' stage (blue-green-deploy and canary-deploy): a Kubernetes target — the
- * emulator or the real control plane, behind one `KubeTarget` surface —, a namespace on it, a
- * workspace with the app's manifests, and helpers to deploy and to look. Everything the tests read
- * or change goes through the API as the admin identity (or real kubectl, where the point is how
- * kubectl leaves an object); the actions run as the deploy identity: on the real cluster the
- * `deployer`, holding exactly the published Role (blue-green-deploy/rbac.yaml) in the namespace.
+ * The deploy suites' stage (blue-green-deploy, canary-deploy, and the deploy core's suites of
+ * test/deploy and test/timeouts): a Kubernetes target — the emulator or the real control plane,
+ * behind one `KubeTarget` surface —, a namespace on it, a workspace with the app's manifests, and
+ * helpers to deploy and to look. Everything the tests read or change goes through the API as the
+ * admin identity (or real kubectl, where the point is how kubectl leaves an object); the actions
+ * run as the deploy identity: on the real cluster the `deployer`, holding exactly the published
+ * Role (blue-green-deploy/rbac.yaml) in the namespace.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ export interface AppOptions {
    */
   preStopSeconds?: number;
   progressDeadlineSeconds?: number;
+  /** The app's ConfigMap `web-config` (default true); false where a suite counts the deploy's requests. */
+  configMap?: boolean;
   extra?: string;
 }
 
@@ -59,11 +62,13 @@ spec:
 kind: Service
 metadata: { name: web, labels: { app: web } }
 spec: { selector: { app: web }, ports: [ { name: http, port: 80, targetPort: 8080 } ] }`,
-    `apiVersion: v1
+  ];
+  if (options.configMap ?? true) {
+    docs.push(`apiVersion: v1
 kind: ConfigMap
 metadata: { name: web-config }
-data: { LOG_LEVEL: info }`,
-  ];
+data: { LOG_LEVEL: info }`);
+  }
   if (options.hpa) {
     docs.push(`apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -91,6 +96,8 @@ export interface StageOptions {
   emulator?: KubeEmulatorOptions;
   /** The base of the namespace's name on the real cluster (the emulator keeps `default`). */
   name?: string;
+  /** What every deploy and canary run of this stage starts from (its inputs over the stage's defaults), e.g. `{ inputs: { 'rollout-timeout': '60s' } }`. */
+  defaults?: StepOptions;
 }
 
 export interface Stage {
@@ -112,7 +119,7 @@ export interface Stage {
   canary(inputs: Record<string, string>, options?: StepOptions): Promise<RunResult>;
   api: AdminClient;
   object(kind: Kind, name: string): Promise<KubeObject | undefined>;
-  list(kind: Kind): Promise<KubeObject[]>;
+  list(kind: Kind, selector?: string): Promise<KubeObject[]>;
   service(name?: string): Promise<KubeObject>;
   deployment(name: string): Promise<KubeObject | undefined>;
   /** Sets a Deployment's replicas as an HPA or a person would. */
@@ -169,6 +176,14 @@ export async function startStage(kind: TargetKind, options: StageOptions = {}, a
   const timeoutMs = slow ? 150_000 : undefined;
   const rolloutTimeout = slow ? '60s' : '20s';
   const serviceUrl = (service = 'web') => target.serviceUrl(namespace, service);
+  const run = (action: string, own: Record<string, string>) => (inputs: Record<string, string>, step: StepOptions = {}) =>
+    runStep(action, {
+      workspace,
+      timeoutMs,
+      ...options.defaults,
+      ...step,
+      inputs: { app: 'web', namespace, manifests: 'k8s', kubeconfig, 'scale-down-delay': '0s', 'rollout-timeout': rolloutTimeout, ...own, ...options.defaults?.inputs, ...inputs },
+    });
   const apply = async (manifests: string) => {
     const result = await admin.run(['apply', '-f', '-'], manifests);
     if (result.code !== 0) throw new Error(`kubectl apply: ${result.stderr}`);
@@ -184,23 +199,11 @@ export async function startStage(kind: TargetKind, options: StageOptions = {}, a
     secrets,
     slow,
     writeManifests,
-    deploy: (inputs, step = {}) =>
-      runStep('blue-green-deploy', {
-        workspace,
-        timeoutMs,
-        ...step,
-        inputs: { app: 'web', namespace, manifests: 'k8s', kubeconfig, 'scale-down-delay': '0s', 'rollout-timeout': rolloutTimeout, ...inputs },
-      }),
-    canary: (inputs, step = {}) =>
-      runStep('canary-deploy', {
-        workspace,
-        timeoutMs,
-        ...step,
-        inputs: { app: 'web', namespace, manifests: 'k8s', kubeconfig, 'scale-down-delay': '0s', 'rollout-timeout': rolloutTimeout, 'step-pause': '0s', ...inputs },
-      }),
+    deploy: run('blue-green-deploy', {}),
+    canary: run('canary-deploy', { 'step-pause': '0s' }),
     api,
     object: (objectKind, name) => api.get(objectKind, name),
-    list: (objectKind) => api.list(objectKind),
+    list: (objectKind, selector) => api.list(objectKind, selector),
     service: async (name = 'web') => (await api.get('Service', name))!,
     deployment: (name) => api.get('Deployment', name),
     scale: async (name, replicas) => void (await api.patch('Deployment', name, { spec: { replicas } })),
@@ -237,4 +240,18 @@ export async function runPlainDeployment(stage: Stage): Promise<void> {
   const rolled = await stage.kubectl(['rollout', 'status', 'deployment/web-deployment', '--timeout=60s'], undefined, 70_000);
   if (rolled.code !== 0) throw new Error(`web-deployment did not roll out: ${JSON.stringify(rolled)}`);
   await stage.servesOnly('v0');
+}
+
+/** The pods an EndpointSlice list sends traffic to (ready endpoints), by name. */
+export function readyTargets(slices: KubeObject[]): string[] {
+  return slices.flatMap((slice) => ((slice.endpoints ?? []) as Array<{ conditions?: { ready?: boolean }; targetRef?: { name: string } }>).filter((e) => e.conditions?.ready !== false).map((e) => e.targetRef?.name ?? '?')).sort();
+}
+
+/** The timeline of a deploy's summary: its steps, in order. */
+export function timelineSteps(summary: string): string[] {
+  const section = summary.split('#### Timeline')[1]?.split('####')[0] ?? '';
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| Step') && !line.startsWith('| ---'))
+    .map((line) => line.split('|')[1].trim());
 }

@@ -6,16 +6,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../runner/index.js';
+import { appManifests } from '../blue-green-deploy/fixture.js';
 import type { KubeTarget } from '../cluster/target.js';
 import { runStep, type StepOptions } from '../harness.js';
-import { APP_MANIFESTS } from '../deploy/app-on-target.js';
 import { kubectlFor } from '../kube/helpers.js';
 
 export type DeployAction = 'blue-green-deploy' | 'canary-deploy';
 export type Color = 'blue' | 'green';
 
-/** A Deployment `web` (2 replicas, a 1 s readiness probe) and its Service: the deploy core suites' app. */
-const MANIFESTS = APP_MANIFESTS;
+/**
+ * A Deployment `web` (2 replicas, a 1 s readiness probe) and its Service: the deploy suites' app,
+ * without its ConfigMap (kill points are the Nth request of a run: the same requests as before).
+ */
+const MANIFESTS = appManifests({ readinessProbe: true, configMap: false });
 
 export interface ReleaseView {
   revision: number;

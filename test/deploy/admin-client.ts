@@ -13,6 +13,8 @@ const GROUPS = {
   Service: '/api/v1',
   ConfigMap: '/api/v1',
   Pod: '/api/v1',
+  Endpoints: '/api/v1',
+  EndpointSlice: '/apis/discovery.k8s.io/v1',
   Deployment: '/apis/apps/v1',
   Lease: '/apis/coordination.k8s.io/v1',
   HorizontalPodAutoscaler: '/apis/autoscaling/v2',
@@ -24,7 +26,8 @@ export type Kind = keyof typeof GROUPS;
 
 export interface AdminClient {
   get(kind: Kind, name: string): Promise<KubeObject | undefined>;
-  list(kind: Kind): Promise<KubeObject[]>;
+  /** The objects of a kind, or only those matching a label selector (e.g. `app=web`). */
+  list(kind: Kind, selector?: string): Promise<KubeObject[]>;
   /** A JSON merge patch (what `kubectl patch --type merge` sends). */
   patch(kind: Kind, name: string, patch: unknown): Promise<KubeObject>;
   /** Resolves with the first version of the object that passes `test` (now or later); rejects after `timeoutMs`. */
@@ -34,7 +37,8 @@ export interface AdminClient {
 
 export async function adminClient(kubeconfig: string, namespace: string): Promise<AdminClient> {
   const client = await createKubeClient(kubeconfig, { userAgent: 'sunday-deploy-tests', timeoutMs: 15_000 });
-  const path = (kind: Kind, name = '') => `${GROUPS[kind]}/namespaces/${namespace}/${kind.toLowerCase()}s${name && `/${name}`}`;
+  // The resource is the kind, lower-case, plural: `services`, `endpointslices` (`endpoints` is already plural).
+  const path = (kind: Kind, name = '') => `${GROUPS[kind]}/namespaces/${namespace}/${kind.toLowerCase().replace(/s?$/, 's')}${name && `/${name}`}`;
 
   const waitFor = (kind: Kind, name: string, test: (object: KubeObject) => boolean, timeoutMs = 30_000): Promise<KubeObject> =>
     new Promise((resolve, reject) => {
@@ -65,7 +69,7 @@ export async function adminClient(kubeconfig: string, namespace: string): Promis
 
   return {
     get: (kind, name) => client.find(path(kind, name)),
-    list: async (kind) => (await client.get<{ items: KubeObject[] }>(path(kind))).items,
+    list: async (kind, selector) => (await client.get<{ items: KubeObject[] }>(`${path(kind)}${selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''}`)).items,
     patch: (kind, name, patch) => client.patch(path(kind, name), patch, 'merge'),
     waitFor,
     close: () => client.close(),

@@ -7,19 +7,19 @@
  */
 import { jest } from '@jest/globals';
 import { kubeTargets } from '../cluster/target.js';
-import { readyTargets, startApp, timelineSteps, type AppOnTarget } from './app-on-target.js';
+import { readyTargets, startStage, timelineSteps, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(240_000);
 
 describe.each(kubeTargets())('endpoints after a switch (%s)', (kind) => {
-  let app: AppOnTarget;
+  let app: Stage;
   beforeAll(async () => {
-    app = await startApp(kind, 'endpoints');
+    app = await startStage(kind, { name: 'endpoints', defaults: { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } } }, { readinessProbe: true });
   });
   afterAll(() => app?.stop());
 
-  const podsOf = async (color: string) => (await app.list('pods', `sunday.dev/color=${color}`)).map((pod) => pod.metadata.name as string).sort();
-  const slices = () => app.list('endpointslices', 'kubernetes.io/service-name=web');
+  const podsOf = async (color: string) => (await app.list('Pod', `sunday.dev/color=${color}`)).map((pod) => pod.metadata.name as string).sort();
+  const slices = () => app.list('EndpointSlice', 'kubernetes.io/service-name=web');
 
   test('the EndpointSlices and Endpoints of the Service follow its ready pods', async () => {
     const first = await app.deploy({ image: 'sunday/web:v1' });
@@ -27,7 +27,7 @@ describe.each(kubeTargets())('endpoints after a switch (%s)', (kind) => {
     const blue = await podsOf('blue');
     expect(blue).toHaveLength(2);
     expect(readyTargets(await slices())).toEqual(blue);
-    const endpoints = await app.get('endpoints', 'web');
+    const endpoints = await app.object('Endpoints', 'web');
     const subsets = (endpoints?.subsets ?? []) as Array<{ addresses?: Array<{ targetRef: { name: string } }> }>;
     expect(subsets.flatMap((subset) => (subset.addresses ?? []).map((a) => a.targetRef.name)).sort()).toEqual(blue);
     // The first switch too: the endpoints step comes right after it.

@@ -10,16 +10,16 @@
  */
 import { jest } from '@jest/globals';
 import { kubeTargets } from '../cluster/target.js';
-import { startApp, timelineSteps, type AppOnTarget } from './app-on-target.js';
+import { startStage, timelineSteps, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(240_000);
 
 const SICK_POST_CHECK = { image: 'sunday/web:sick', 'post-checks': '- name: health\n  url: /healthz' };
 
 describe.each(kubeTargets())('the switch back (%s)', (kind) => {
-  let app: AppOnTarget;
+  let app: Stage;
   beforeAll(async () => {
-    app = await startApp(kind, 'switchback', { ':sick': 'unhealthy' });
+    app = await startStage(kind, { name: 'switchback', imageModes: { ':sick': 'unhealthy' }, defaults: { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } } }, { readinessProbe: true });
     const first = await app.deploy({ image: 'sunday/web:v1' });
     expect(first.errors).toEqual([]);
   });
@@ -27,9 +27,9 @@ describe.each(kubeTargets())('the switch back (%s)', (kind) => {
 
   /** The stable Service itself (not web-preview), with or without a query. */
   const servicePath = () => new RegExp(`/namespaces/${app.namespace}/services/web(\\?|$)`);
-  const selectorColor = async () => (await app.get('service', 'web'))?.spec?.selector?.['sunday.dev/color'];
+  const selectorColor = async () => (await app.object('Service', 'web'))?.spec?.selector?.['sunday.dev/color'];
   /** Runs the deploy; once its post-checks start, every PATCH of the Service meets `faults` first. */
-  const deployWithFaultsAtSwitchBack = (faults: Array<Parameters<AppOnTarget['target']['injectFault']>[0]>, env: Record<string, string> = {}) => {
+  const deployWithFaultsAtSwitchBack = (faults: Array<Parameters<Stage['injectFault']>[0]>, env: Record<string, string> = {}) => {
     let injected: Promise<void> | undefined;
     const run = app.deploy(SICK_POST_CHECK, {
       env,
@@ -59,7 +59,7 @@ describe.each(kubeTargets())('the switch back (%s)', (kind) => {
     expect(patches.length).toBeGreaterThanOrEqual(8);
     const steps = timelineSteps(r.summary);
     expect(steps.slice(steps.indexOf('rolled back'))).toEqual(['rolled back', 'endpoints']);
-    expect(await app.get('lease', 'web-deploy')).toBeUndefined();
+    expect(await app.object('Lease', 'web-deploy')).toBeUndefined();
   });
 
   test('a switch back that never lands: the error says first that the broken release is live, and how to restore traffic', async () => {
@@ -73,8 +73,8 @@ describe.each(kubeTargets())('the switch back (%s)', (kind) => {
     expect(r.outputs).toMatchObject({ 'active-color': 'green', promoted: 'true', 'rolled-back': 'false' });
     expect(await selectorColor()).toBe('green');
     // The lock is released; the broken colour is still there (it serves).
-    expect(await app.get('lease', 'web-deploy')).toBeUndefined();
-    expect((await app.get('deployment', 'web-green'))?.spec?.replicas).toBe(2);
+    expect(await app.object('Lease', 'web-deploy')).toBeUndefined();
+    expect((await app.deployment('web-green'))?.spec?.replicas).toBe(2);
     // The command given restores traffic, as it says.
     const command = error.slice(error.indexOf('kubectl patch'));
     const patch = command.match(/-p '(.*)'$/)![1];
@@ -94,6 +94,6 @@ describe.each(kubeTargets())('the switch back (%s)', (kind) => {
     const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
     expect(warnings).toEqual([expect.stringMatching(/^The release is live and checked, but web-blue was not scaled down: .*kubectl scale deployment web-blue -n \S+ --replicas=0$/)]);
     expect(r.summary).toContain('⚠️ The release is live and checked, but web-blue was not scaled down');
-    expect((await app.get('deployment', 'web-blue'))?.spec?.replicas).toBe(2);
+    expect((await app.deployment('web-blue'))?.spec?.replicas).toBe(2);
   });
 });

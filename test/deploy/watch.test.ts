@@ -14,7 +14,7 @@ import { Cluster, connectionFor } from '../../actions/lib/deploy/kube.js';
 import type { KubeObject } from '../../actions/lib/deploy/model.js';
 import { kubeTargets } from '../cluster/target.js';
 import { waitFor } from '../kube/helpers.js';
-import { startApp, type AppOnTarget } from './app-on-target.js';
+import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(120_000);
 
@@ -28,10 +28,10 @@ async function clusterFor(kubeconfig: string, namespace: string, options: Constr
 const stepIs = (value: string) => (cm: KubeObject | undefined) => (cm?.data?.step === value ? cm : undefined);
 
 describe.each(kubeTargets())('waits on %s', (kind) => {
-  let app: AppOnTarget;
+  let app: Stage;
   let cluster: Cluster;
   beforeAll(async () => {
-    app = await startApp(kind, 'watch');
+    app = await startStage(kind, { name: 'watch' });
     cluster = await clusterFor(app.target.kubeconfig, app.namespace, { watchIdleMs: 1_500 });
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { jest } from '@jest/globals';
 import { DEFAULT_RETRY, REQUEST_TIMEOUT_MS, WATCH_IDLE_MS } from '../../actions/lib/deploy/kube.js';
 import { SWITCH_BACK_RETRY } from '../../actions/lib/deploy/session.js';
 import { kubeTargets } from '../cluster/target.js';
-import { startApp, type AppOnTarget } from '../deploy/app-on-target.js';
+import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(240_000);
 
@@ -22,15 +22,15 @@ test('the defaults: 15 s per request; watches idle longer than the API server bo
 });
 
 describe.each(kubeTargets())('Kubernetes request timeouts and the Lease (%s)', (kind) => {
-  let app: AppOnTarget;
+  let app: Stage;
   beforeAll(async () => {
-    app = await startApp(kind, 'timeouts', { ':never': 'never-ready' });
+    app = await startStage(kind, { name: 'timeouts', imageModes: { ':never': 'never-ready' }, defaults: { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } } }, { readinessProbe: true });
     const first = await app.deploy({ image: 'sunday/web:v1' });
     expect(first.errors).toEqual([]);
   });
   afterAll(() => app?.stop());
 
-  const leaseIsFree = async () => expect(await app.get('lease', 'web-deploy')).toBeUndefined();
+  const leaseIsFree = async () => expect(await app.object('Lease', 'web-deploy')).toBeUndefined();
 
   test('a request the API server never answers is given up after 15 s and retried: the deploy goes on', async () => {
     await app.target.injectFault({ verb: 'get', path: `/namespaces/${app.namespace}/services/web`, network: 'hang', count: 1 });
