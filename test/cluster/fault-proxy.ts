@@ -90,7 +90,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return sendJson(response, 201, {});
       }
       if (name === 'faults' && method === 'DELETE') {
-        faults.clear();
+        faults.clear(url.searchParams.get('owner') ?? undefined);
         return sendJson(response, 200, {});
       }
       if (name === 'requests' && method === 'GET') return sendJson(response, 200, requests.slice(Number(url.searchParams.get('since') ?? 0)));

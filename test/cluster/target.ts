@@ -137,10 +137,11 @@ async function clusterTarget(): Promise<KubeTarget> {
     serviceUrl: async (ns, name, port) => ((await control('GET', `services/${ns}/${name}${port ? `?port=${port}` : ''}`)) as { url: string }).url,
     injectFault: async (spec) => {
       const { path, ...rest } = spec;
-      const wire: WireFaultSpec = { ...rest, path: path instanceof RegExp ? { regexp: path.source, flags: path.flags } : path };
+      // Owned by this suite: its clearFaults must not cancel the faults of a suite on the other worker.
+      const wire: WireFaultSpec = { ...rest, owner: suffix, path: path instanceof RegExp ? { regexp: path.source, flags: path.flags } : path };
       await control('POST', 'faults', wire);
     },
-    clearFaults: async () => void (await control('DELETE', 'faults')),
+    clearFaults: async () => void (await control('DELETE', `faults?owner=${suffix}`)),
     setImageMode: async (substring, mode) => void (await control('POST', 'image-modes', { substring, mode })),
     requests: async () => (await control('GET', 'requests')) as RecordedRequest[],
     configureAuthenticator: async (options) => void (await control('POST', 'authenticator', options)),

@@ -1,6 +1,7 @@
-/** The emulator's pure parts: patches, selectors, field ownership, protobuf decoding, certificates. Emulator only: units without a server (their behaviour against kube-apiserver is in kubectl.test.ts). */
+/** The emulator's pure parts: faults, patches, selectors, field ownership, protobuf decoding, certificates. Emulator only: units without a server (their behaviour against kube-apiserver is in kubectl.test.ts). */
 import { X509Certificate } from 'node:crypto';
 import { errors } from '../servers/kube/errors.js';
+import { Faults } from '../servers/kube/faults.js';
 import { fieldSetOf, serverSideApply, recordUpdate } from '../servers/kube/managed-fields.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../servers/kube/patch.js';
 import { imageTag } from '../servers/kube/pods.js';
@@ -139,4 +140,15 @@ test('image tags are the pods\' versions', () => {
   expect(imageTag('registry:5000/team/web:v2')).toBe('v2');
   expect(imageTag('web')).toBe('latest');
   expect(imageTag('registry:5000/web:1.2@sha256:abc')).toBe('1.2');
+});
+
+test("clearing one owner's faults leaves the others' (suites share the real cluster's fault proxy)", () => {
+  const faults = new Faults();
+  faults.add({ path: '/namespaces/a/', owner: 'suite-a', count: 5 });
+  faults.add({ path: '/namespaces/b/', owner: 'suite-b', count: 5 });
+  faults.clear('suite-a');
+  expect(faults.take('get', 'GET', '/api/v1/namespaces/a/pods')).toBeUndefined();
+  expect(faults.take('get', 'GET', '/api/v1/namespaces/b/pods')).toMatchObject({ kind: 'error' });
+  faults.clear();
+  expect(faults.take('get', 'GET', '/api/v1/namespaces/b/pods')).toBeUndefined();
 });

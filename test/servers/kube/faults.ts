@@ -25,6 +25,8 @@ export interface FaultSpec {
   network?: 'reset' | 'hang';
   /** A watch answers 200, then one `ERROR` event carrying a 410 Expired Status, then ends: what a real API server sends when the resourceVersion is too old. */
   watchGone?: boolean;
+  /** Who set it (a suite on the shared real cluster): `clear(owner)` removes only that owner's faults. */
+  owner?: string;
 }
 
 export interface FaultHandle {
@@ -62,8 +64,10 @@ export class Faults {
     };
   }
 
-  clear(): void {
-    this.active.length = 0;
+  /** Removes every fault, or only those `owner` set: suites sharing one cluster must not cancel each other's. */
+  clear(owner?: string): void {
+    const kept = owner === undefined ? [] : this.active.filter((fault) => fault.spec.owner !== owner);
+    this.active.splice(0, this.active.length, ...kept);
   }
 
   /** Takes the first fault matching this request, if any. */
