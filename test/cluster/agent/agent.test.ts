@@ -64,7 +64,8 @@ async function fetchPod(url: string): Promise<{ status: number; body: string; po
   return { status: answer.status, body: answer.body, pod: String(answer.headers['x-pod-name']) };
 }
 
-const condition = (object: KubeObject, type: string) => (object.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === type)?.status;
+// `object` is undefined while the informer has not yet seen any (the pods of a Deployment made a moment ago).
+const condition = (object: KubeObject | undefined, type: string) => (object?.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === type)?.status;
 
 function deployment(name: string, image: string, labels: Record<string, string>, replicas = 2): KubeObject {
   return {
