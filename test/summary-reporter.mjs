@@ -42,8 +42,9 @@ export function tierLines(rootDir, testResults, wallMs) {
       for (const test of result.testResults ?? []) {
         const claimer = tierOfSuite(test.ancestorTitles?.[0] ?? '');
         if (!claimer || !test.duration) continue;
-        add(claimer, Math.min(test.duration, fileMs - moved), 0);
-        moved += Math.min(test.duration, fileMs - moved);
+        const ms = Math.min(test.duration, fileMs - moved);
+        add(claimer, ms, 0);
+        moved += ms;
       }
     }
     add(tier, fileMs - moved, 1);

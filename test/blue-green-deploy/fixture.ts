@@ -100,6 +100,9 @@ export interface StageOptions {
   defaults?: StepOptions;
 }
 
+/** The deploy core's suites (test/deploy, test/timeouts): real rollouts on either target get a minute, the step 150 s. */
+export const SLOW_ROLLOUTS: StepOptions = { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } };
+
 export interface Stage {
   kind: TargetKind;
   target: KubeTarget;

@@ -168,17 +168,22 @@ describe.each(kubeTargets())('deploys SIGKILLed at any point converge on the %s'
   });
 });
 
+/** `expect(got).toEqual(want)`, its failure followed by the run's log: which point, and what the re-run did. */
+function expectEqualIn(context: string, got: unknown, want: unknown): void {
+  try {
+    expect(got).toEqual(want);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${context}`, { cause: error });
+  }
+}
+
 function expectConverged(run: RunResult, view: AppView, rerun: Rerun, stage: StageHit, context: string): void {
   const switched = stage === 'switched-unchecked' || stage === 'checked' || stage === 'scaled-down';
   const other: Color = view.serving === 'blue' ? 'green' : 'blue';
   const expected = rerun === 'rollback' || (rerun === 'abort' && !switched) ? V1 : V2;
   const got = { exit: run.exitCode, errors: run.errors, serving: view.serving && view.images[view.serving], stage: view.live?.stage, image: view.live?.image, other: view.replicas[other] ?? 0, lease: view.leaseHolder ?? 'free' };
   const want = { exit: 0, errors: [], serving: expected, stage: expect.stringMatching(/^(checked|scaled-down)$/), image: expected, other: 0, lease: 'free' };
-  try {
-    expect(got).toEqual(want);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${context}`, { cause: error });
-  }
+  expectEqualIn(context, got, want);
   // Truthful outputs: a re-run that switched to the release or checked it says it promoted it, and only then.
   const promoted = /✓ (switched|checked) \(/.test(run.log) ? 'true' : 'false';
   if (rerun === 'same' && !(switched && stage !== 'switched-unchecked')) expect(promoted).toBe('true');
@@ -197,11 +202,7 @@ function expectUndone(run: RunResult, view: AppView, stage: StageHit, context: s
     lease: 'free',
     outputs: { promoted: 'false', 'rolled-back': 'true', 'active-color': view.serving },
   };
-  try {
-    expect(got).toEqual(want);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${context}`, { cause: error });
-  }
+  expectEqualIn(context, got, want);
 }
 
 function report(kind: string, figures: Figure[]): void {

@@ -7,14 +7,14 @@
  */
 import { jest } from '@jest/globals';
 import { kubeTargets } from '../cluster/target.js';
-import { readyTargets, startStage, timelineSteps, type Stage } from '../blue-green-deploy/fixture.js';
+import { readyTargets, SLOW_ROLLOUTS, startStage, timelineSteps, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(240_000);
 
 describe.each(kubeTargets())('endpoints after a switch (%s)', (kind) => {
   let app: Stage;
   beforeAll(async () => {
-    app = await startStage(kind, { name: 'endpoints', defaults: { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } } }, { readinessProbe: true });
+    app = await startStage(kind, { name: 'endpoints', defaults: SLOW_ROLLOUTS }, { readinessProbe: true });
   });
   afterAll(() => app?.stop());
 

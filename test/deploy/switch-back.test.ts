@@ -10,7 +10,7 @@
  */
 import { jest } from '@jest/globals';
 import { kubeTargets } from '../cluster/target.js';
-import { startStage, timelineSteps, type Stage } from '../blue-green-deploy/fixture.js';
+import { SLOW_ROLLOUTS, startStage, timelineSteps, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(240_000);
 
@@ -19,7 +19,7 @@ const SICK_POST_CHECK = { image: 'sunday/web:sick', 'post-checks': '- name: heal
 describe.each(kubeTargets())('the switch back (%s)', (kind) => {
   let app: Stage;
   beforeAll(async () => {
-    app = await startStage(kind, { name: 'switchback', imageModes: { ':sick': 'unhealthy' }, defaults: { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } } }, { readinessProbe: true });
+    app = await startStage(kind, { name: 'switchback', imageModes: { ':sick': 'unhealthy' }, defaults: SLOW_ROLLOUTS }, { readinessProbe: true });
     const first = await app.deploy({ image: 'sunday/web:v1' });
     expect(first.errors).toEqual([]);
   });

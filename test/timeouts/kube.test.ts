@@ -10,7 +10,7 @@ import { jest } from '@jest/globals';
 import { DEFAULT_RETRY, REQUEST_TIMEOUT_MS, WATCH_IDLE_MS } from '../../actions/lib/deploy/kube.js';
 import { SWITCH_BACK_RETRY } from '../../actions/lib/deploy/session.js';
 import { kubeTargets } from '../cluster/target.js';
-import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
+import { SLOW_ROLLOUTS, startStage, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(240_000);
 
@@ -24,7 +24,7 @@ test('the defaults: 15 s per request; watches idle longer than the API server bo
 describe.each(kubeTargets())('Kubernetes request timeouts and the Lease (%s)', (kind) => {
   let app: Stage;
   beforeAll(async () => {
-    app = await startStage(kind, { name: 'timeouts', imageModes: { ':never': 'never-ready' }, defaults: { timeoutMs: 150_000, inputs: { 'rollout-timeout': '60s' } } }, { readinessProbe: true });
+    app = await startStage(kind, { name: 'timeouts', imageModes: { ':never': 'never-ready' }, defaults: SLOW_ROLLOUTS }, { readinessProbe: true });
     const first = await app.deploy({ image: 'sunday/web:v1' });
     expect(first.errors).toEqual([]);
   });

@@ -2,8 +2,9 @@
  * The kubelet part of the node agent: one worker per pod bound to the node. A worker gives its pod
  * an address of the pod network, runs its server in the pod host (unless the image crash-loops),
  * probes readiness from the host as the spec says, reports status through the status subresource,
- * runs a Job's pod to Succeeded or Failed, and on deletion stops serving (after its preStop sleep, if
- * it has one: the EndpointSlices drop a terminating pod meanwhile) and deletes the pod with grace 0. What an image does is the emulator's image → behaviour map (pods.ts).
+ * runs a Job's pod to Succeeded or Failed, and on deletion stops serving (after its preStop sleep,
+ * if it has one: the EndpointSlices drop a terminating pod meanwhile) and deletes the pod with
+ * grace 0. What an image does is the emulator's image → behaviour map (pods.ts).
  */
 import { get } from 'node:http';
 import { imageBehaviour, type ImageModes } from '../../servers/kube/pods.js';

@@ -57,7 +57,6 @@ function resolvePort(pod: KubeObject, port: number | string): number | undefined
   return undefined;
 }
 
-/** The first container's readinessProbe.httpGet with the API's defaults; undefined when it has none. */
 /**
  * How long a deleted pod keeps serving before it stops: its container's `lifecycle.preStop.sleep`
  * (beta and on by default since Kubernetes 1.30), bounded by the pod's grace period (30 s by
@@ -69,6 +68,7 @@ export function preStopSleepMs(pod: KubeObject, secondMs = 1000): number {
   return Math.max(0, Math.min(seconds, grace)) * secondMs;
 }
 
+/** The first container's readinessProbe.httpGet with the API's defaults; undefined when it has none. */
 export function readinessProbeOf(pod: KubeObject, secondMs = 1000): HttpProbe | undefined {
   const probe = containers(pod)[0]?.readinessProbe;
   if (!probe?.httpGet) return undefined;
