@@ -9,8 +9,8 @@
 import { jest } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
-import { Cluster, connectionFor } from '../../actions/lib/deploy/kube.js';
+import { connectKubeconfig } from '../../actions/lib/deploy/connect.js';
+import { Cluster } from '../../actions/lib/deploy/kube.js';
 import type { KubeObject } from '../../actions/lib/deploy/model.js';
 import { kubeTargets } from '../cluster/target.js';
 import { waitFor } from '../kube/helpers.js';
@@ -18,11 +18,8 @@ import { startStage, type Stage } from '../blue-green-deploy/fixture.js';
 
 jest.setTimeout(120_000);
 
-async function clusterFor(kubeconfig: string, namespace: string, options: ConstructorParameters<typeof Cluster>[1] = {}): Promise<Cluster> {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  kc.contexts = kc.contexts.map((context) => ({ ...context, namespace }));
-  return new Cluster(await connectionFor(kc), options);
+async function clusterFor(kubeconfig: string, options: ConstructorParameters<typeof Cluster>[1] = {}): Promise<Cluster> {
+  return new Cluster((await connectKubeconfig(kubeconfig, undefined, () => undefined)).connection, options);
 }
 
 const stepIs = (value: string) => (cm: KubeObject | undefined) => (cm?.data?.step === value ? cm : undefined);
@@ -32,7 +29,7 @@ describe.each(kubeTargets())('waits on %s', (kind) => {
   let cluster: Cluster;
   beforeAll(async () => {
     app = await startStage(kind, { name: 'watch' });
-    cluster = await clusterFor(app.target.kubeconfig, app.namespace, { watchIdleMs: 1_500 });
+    cluster = await clusterFor(app.target.kubeconfig, { watchIdleMs: 1_500 });
   });
   afterAll(async () => {
     await cluster?.connection.dispatcher.close();
@@ -70,7 +67,7 @@ describe.each(kubeTargets())('waits on %s', (kind) => {
   });
 
   test('a request the server never answers is given up after the request timeout, and retried', async () => {
-    const quick = await clusterFor(app.target.kubeconfig, app.namespace, { requestTimeoutMs: 1_000 });
+    const quick = await clusterFor(app.target.kubeconfig, { requestTimeoutMs: 1_000 });
     await app.target.injectFault({ verb: 'get', path: `/namespaces/${app.namespace}/configmaps/gone`, network: 'hang', count: 1 });
     const started = Date.now();
     expect((await quick.get(ref('gone')))?.data?.step).toBe('2');
@@ -83,7 +80,7 @@ describe.each(kubeTargets())('waits on %s', (kind) => {
   });
 
   test('a watch the server never answers is given up after the request timeout, and watched again', async () => {
-    const quick = await clusterFor(app.target.kubeconfig, app.namespace, { requestTimeoutMs: 1_000 });
+    const quick = await clusterFor(app.target.kubeconfig, { requestTimeoutMs: 1_000 });
     await app.target.injectFault({ verb: 'watch', path: `/namespaces/${app.namespace}/configmaps`, network: 'hang', count: 1 });
     const waiting = quick.waitFor(ref('gone'), 'step 3', 30_000, stepIs('3'));
     await new Promise((done) => setTimeout(done, 1_500));
@@ -134,9 +131,8 @@ describe('the order of requests, against a scripted API server', () => {
   });
 
   const scripted = async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u', namespace: 'ns' }], currentContext: 'x' });
-    return new Cluster(await connectionFor(kc), { watchIdleMs: 500 });
+    const kubeconfig = { clusters: [{ name: 'c', cluster: { server: url } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u', namespace: 'ns' } }], 'current-context': 'x' };
+    return new Cluster((await connectKubeconfig(JSON.stringify(kubeconfig), undefined, () => undefined)).connection, { watchIdleMs: 500 });
   };
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', namespace: 'ns' };
 

@@ -1,16 +1,17 @@
 /**
- * The cluster as blue-green-deploy uses it, through @kubernetes/client-node: generic reads,
- * server-side apply, merge patches and deletes, each request with a timeout and bounded retries on
- * 429/5xx, broken connections and timeouts (honouring Retry-After), and waits that list then watch
- * (watch.ts) instead of polling.
+ * The cluster as the deploy actions use it, through requests of our own on one pooled, kept-alive
+ * connection: generic reads, server-side apply, merge patches and deletes, each request with a
+ * timeout and bounded retries on 429/5xx, broken connections and timeouts (honouring Retry-After),
+ * and waits that list then watch (watch.ts) instead of polling. Resource paths come from a table of
+ * the kinds the actions write, else from the API server's discovery (once per group version).
+ * client-node is not loaded here: its object API compiles every generated model (about 0.2 s).
  */
-import { readFileSync } from 'node:fs';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { Dispatcher } from 'undici';
+import { request, Socks5ProxyAgent, type Dispatcher } from 'undici';
 import { proxyFor } from '../proxy.js';
 import { tlsDispatcher } from '../proxy-agents.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../retry.js';
 import type { AwsCredentials } from '../aws/credentials.js';
+import type { KubeconfigCluster } from './kubeconfig.js';
 import type { KubeObject } from './model.js';
 import { watchCollection, type Verdict } from './watch.js';
 
@@ -23,21 +24,26 @@ export interface ObjectRef {
   namespace?: string;
 }
 
-/** The plural REST path of the kinds this action lists and watches. */
-const RESOURCES: Record<string, { prefix: string; plural: string }> = {
-  Deployment: { prefix: '/apis/apps/v1', plural: 'deployments' },
-  ReplicaSet: { prefix: '/apis/apps/v1', plural: 'replicasets' },
-  Job: { prefix: '/apis/batch/v1', plural: 'jobs' },
-  CronJob: { prefix: '/apis/batch/v1', plural: 'cronjobs' },
-  Lease: { prefix: '/apis/coordination.k8s.io/v1', plural: 'leases' },
-  Service: { prefix: '/api/v1', plural: 'services' },
-  ConfigMap: { prefix: '/api/v1', plural: 'configmaps' },
-  Pod: { prefix: '/api/v1', plural: 'pods' },
-  HorizontalPodAutoscaler: { prefix: '/apis/autoscaling/v2', plural: 'horizontalpodautoscalers' },
-  PodDisruptionBudget: { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets' },
-  EndpointSlice: { prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices' },
-  Endpoints: { prefix: '/api/v1', plural: 'endpoints' },
+/** The kinds the actions read, write, list and watch: no discovery request is needed for these. */
+const RESOURCES: Record<string, { apiVersion: string; plural: string }> = {
+  Deployment: { apiVersion: 'apps/v1', plural: 'deployments' },
+  ReplicaSet: { apiVersion: 'apps/v1', plural: 'replicasets' },
+  Job: { apiVersion: 'batch/v1', plural: 'jobs' },
+  CronJob: { apiVersion: 'batch/v1', plural: 'cronjobs' },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' },
+  Service: { apiVersion: 'v1', plural: 'services' },
+  ConfigMap: { apiVersion: 'v1', plural: 'configmaps' },
+  Pod: { apiVersion: 'v1', plural: 'pods' },
+  HorizontalPodAutoscaler: { apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers' },
+  PodDisruptionBudget: { apiVersion: 'policy/v1', plural: 'poddisruptionbudgets' },
+  EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', plural: 'endpointslices' },
+  Endpoints: { apiVersion: 'v1', plural: 'endpoints' },
 };
+
+/** `/api/v1` for the core group, `/apis/<group>/<version>` for the others. */
+function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
 
 export class KubeApiError extends Error {
   constructor(
@@ -52,7 +58,7 @@ export class KubeApiError extends Error {
   }
 }
 
-/** Turns client-node's ApiException (status + Status body) into a one-line error. */
+/** An answer of the API server (status + Status body), or a request that failed before one, as a one-line error. */
 export function toKubeError(error: unknown, what: string): KubeApiError {
   const err = error as { code?: number; body?: unknown; message?: string; headers?: Record<string, string>; name?: string };
   // A request given up by its timeout (a DOMException, whose numeric `code` is no HTTP status).
@@ -75,50 +81,37 @@ function isRetryable(error: KubeApiError): boolean {
 }
 
 export interface Connection {
-  kubeconfig: KubeConfig;
   server: string;
-  /** For HTTP requests of our own to the API server (service proxy checks): its CA, client certificate, proxy. */
+  /** Every request to the API server goes through this: its CA, client certificate, server name and proxy. */
   dispatcher: Dispatcher;
-  /** The Authorization header the kubeconfig gives now (asked each time: a token may be refreshed). */
+  /** The Authorization header to send now (asked each time: a token may be refreshed). */
   authorization(): Promise<Record<string, string>>;
   /** On EKS: the credentials of role-to-assume the connection was made with (an analysis signs with them too). */
   awsCredentials?: AwsCredentials;
 }
 
-type HttpsOptions = { headers?: Record<string, string>; ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string };
-
-export async function connectionFor(kc: KubeConfig): Promise<Connection> {
-  let cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('The kubeconfig has no current cluster (set current-context)');
-  // As kubectl: the kubeconfig's proxy-url if it has one, else the runner's HTTPS_PROXY/NO_PROXY.
-  const envProxy = cluster.proxyUrl ? undefined : proxyFor(cluster.server);
-  if (envProxy) {
-    const proxied = { ...cluster, proxyUrl: envProxy };
-    kc.clusters = kc.clusters.map((entry) => (entry === cluster ? proxied : entry));
-    cluster = proxied;
-  }
-  const proxyEnv = cluster.proxyUrl ? { HTTPS_PROXY: cluster.proxyUrl, HTTP_PROXY: cluster.proxyUrl } : {};
-  const options: HttpsOptions = { headers: {} };
-  await kc.applyToHTTPSOptions(options as never);
-  const read = (data?: string, file?: string) => (data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined);
-  const user = kc.getCurrentUser();
-  const dispatcher = tlsDispatcher(
-    {
-      ca: options.ca ?? read(cluster.caData, cluster.caFile),
-      cert: options.cert ?? read(user?.certData, user?.certFile),
-      key: options.key ?? read(user?.keyData, user?.keyFile),
-      rejectUnauthorized: !cluster.skipTLSVerify,
-      ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
-    },
-    proxyEnv,
-  );
-  const authorization = async (): Promise<Record<string, string>> => {
-    const current: HttpsOptions = { headers: {} };
-    await kc.applyToHTTPSOptions(current as never);
-    const value = current.headers?.Authorization ?? current.headers?.authorization;
-    return value ? { authorization: String(value) } : {};
+/**
+ * A connection to `cluster` with the client certificate given (if any). As kubectl: the cluster's
+ * proxy-url if it has one (HTTP(S), or SOCKS5), else the runner's HTTPS_PROXY/NO_PROXY.
+ */
+export function connectionTo(
+  cluster: KubeconfigCluster,
+  client: { cert?: Buffer | string; key?: Buffer | string },
+  authorization: () => Promise<Record<string, string>>,
+): Connection {
+  const tls = {
+    ...(cluster.ca ? { ca: cluster.ca } : {}),
+    ...(client.cert ? { cert: client.cert } : {}),
+    ...(client.key ? { key: client.key } : {}),
+    rejectUnauthorized: !cluster.skipTLSVerify,
+    ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
   };
-  return { kubeconfig: kc, server: cluster.server.replace(/\/+$/, ''), dispatcher, authorization };
+  const proxy = cluster.proxyUrl ?? proxyFor(cluster.server);
+  const dispatcher =
+    proxy && /^socks5?:/i.test(proxy)
+      ? new Socks5ProxyAgent(proxy, { requestTls: tls })
+      : tlsDispatcher(tls, proxy ? { HTTPS_PROXY: proxy, HTTP_PROXY: proxy } : {});
+  return { server: cluster.server.replace(/\/+$/, ''), dispatcher, authorization };
 }
 
 /**
@@ -148,67 +141,49 @@ export interface ClusterOptions {
 export const REQUEST_TIMEOUT_MS = 15_000;
 export const WATCH_IDLE_MS = 90_000;
 
-/** The list path of `kind` in `namespace`. */
+/** The list path of `kind` in `namespace`, for the kinds the actions watch. */
 export function collectionPath(kind: string, namespace: string): string {
   const resource = RESOURCES[kind];
   if (!resource) throw new Error(`No watch path for ${kind}`);
-  return `${resource.prefix}/namespaces/${namespace}/${resource.plural}`;
+  return `${groupVersionPath(resource.apiVersion)}/namespaces/${namespace}/${resource.plural}`;
 }
 
-type HttpSend = { send(request: { getSignal(): AbortSignal | undefined; setSignal(signal: AbortSignal): void; setDispatcher(dispatcher: Dispatcher): void }): unknown };
-
-/**
- * Gives every request of client-node's object API a timeout (its HTTP library takes a signal per
- * request) and, when given, the connection's own dispatcher: client-node 2 makes a new undici Agent
- * for every request, so every request opened a TCP and TLS connection of its own (35 connections
- * for a 31-request deploy); one pooled, kept-alive dispatcher makes it a handful.
- */
-function withRequestOptions(api: KubernetesObjectApi, timeoutMs: number, dispatcher?: Dispatcher): void {
-  // `configuration` is protected in the typings; the HTTP library it holds is the documented seam.
-  const configuration = (api as unknown as { configuration: { httpApi: HttpSend } }).configuration;
-  const inner = configuration.httpApi;
-  configuration.httpApi = {
-    send(request) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const own = request.getSignal();
-      request.setSignal(own ? AbortSignal.any([own, timeout]) : timeout);
-      if (dispatcher) request.setDispatcher(dispatcher);
-      return inner.send(request);
-    },
-  };
+interface Resource {
+  plural: string;
+  namespaced: boolean;
 }
 
-/**
- * Whether the connection's dispatcher is what client-node would use: the same CA, client
- * certificate, server name and proxy. Not for a SOCKS proxy-url or a PKCS#12 client certificate,
- * which only client-node's own agents handle.
- */
-function sharesDispatcher(kc: KubeConfig): boolean {
-  const cluster = kc.getCurrentCluster();
-  const user = kc.getCurrentUser() as { pfx?: unknown } | null;
-  return !cluster?.proxyUrl?.startsWith('socks') && !user?.pfx;
+type ApiResourceList = { resources?: Array<{ name: string; kind: string; namespaced: boolean }> };
+
+interface Send {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
 }
 
 export class Cluster {
-  readonly api: KubernetesObjectApi;
   readonly retry: RetryPolicy;
   readonly requestTimeoutMs: number;
   readonly watchIdleMs: number;
+  /** What discovery said of each group version, shared with the copies `withRetry` makes. */
+  private readonly discovered: Map<string, Promise<ApiResourceList>>;
 
   constructor(
     readonly connection: Connection,
     private readonly options: ClusterOptions = {},
+    discovered?: Map<string, Promise<ApiResourceList>>,
   ) {
-    this.api = KubernetesObjectApi.makeApiClient(connection.kubeconfig);
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     this.watchIdleMs = options.watchIdleMs ?? WATCH_IDLE_MS;
-    withRequestOptions(this.api, this.requestTimeoutMs, sharesDispatcher(connection.kubeconfig) ? connection.dispatcher : undefined);
+    this.discovered = discovered ?? new Map();
   }
 
   /** The same cluster with another retry policy: for the one write that must land (the switch-back). */
   withRetry(retry: RetryPolicy): Cluster {
-    return new Cluster(this.connection, { ...this.options, retry });
+    return new Cluster(this.connection, { ...this.options, retry }, this.discovered);
   }
 
   /** Runs one API call with retries on 429/5xx/network errors and timeouts (never on other 4xx), as the policy allows. */
@@ -229,11 +204,72 @@ export class Cluster {
     }
   }
 
-  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+  /** One request, whole: its answer's JSON, or a KubeApiError with the server's Status. */
+  private async send<T>(what: string, { method, path, query, body, contentType }: Send): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(key, value);
+    const url = `${this.connection.server}${path}${search.size ? `?${search}` : ''}`;
+    const response = await request(url, {
+      method,
+      dispatcher: this.connection.dispatcher,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
+        ...(await this.connection.authorization()),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // To the end of the body: an API server that accepts a request and never answers.
+      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    });
+    const text = await response.body.text();
+    if (response.statusCode >= 300) {
+      const retryAfter = response.headers['retry-after'];
+      throw toKubeError({ code: response.statusCode, body: text, headers: { 'retry-after': String(retryAfter ?? '') } }, what);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Where objects of `kind` live: from the table, else from discovery of its group version (asked once). */
+  private async resource(apiVersion: string, kind: string, what: string): Promise<Resource> {
+    const known = RESOURCES[kind];
+    if (known?.apiVersion === apiVersion) return { plural: known.plural, namespaced: true };
+    const path = groupVersionPath(apiVersion);
+    let listed = this.discovered.get(path);
+    if (!listed) {
+      listed = this.call(`${what}: discovery of ${apiVersion}`, () => this.send<ApiResourceList>(`${what}: discovery of ${apiVersion}`, { method: 'GET', path }));
+      this.discovered.set(path, listed);
+      // A failed discovery is asked again by the next call, not remembered.
+      listed.catch(() => this.discovered.delete(path));
+    }
+    let list: ApiResourceList;
     try {
-      return (await this.call(`get ${ref.kind} ${ref.name}`, () =>
-        this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }),
-      )) as KubeObject;
+      list = await listed;
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) throw new KubeApiError(`${what}: the API server does not serve ${apiVersion} (404 NotFound)`, 404, 'NotFound');
+      throw error;
+    }
+    const found = list.resources?.find((resource) => resource.kind === kind && !resource.name.includes('/'));
+    if (!found) throw new KubeApiError(`${what}: the API server has no kind ${kind} in ${apiVersion} (404 NotFound)`, 404, 'NotFound');
+    return { plural: found.name, namespaced: found.namespaced };
+  }
+
+  /** The collection path of `ref`'s kind (in its namespace when namespaced), and the object's own path. */
+  private async paths(ref: { apiVersion: string; kind: string; name?: string; namespace?: string }, what: string): Promise<{ collection: string; object: string }> {
+    const resource = await this.resource(ref.apiVersion, ref.kind, what);
+    const scope = resource.namespaced && ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
+    const collection = `${groupVersionPath(ref.apiVersion)}${scope}/${resource.plural}`;
+    return { collection, object: `${collection}/${encodeURIComponent(ref.name ?? '')}` };
+  }
+
+  private refOf(object: KubeObject): ObjectRef {
+    return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const what = `get ${ref.kind} ${ref.name}`;
+    try {
+      const { object } = await this.paths(ref, what);
+      return await this.call(what, () => this.send<KubeObject>(what, { method: 'GET', path: object }));
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 404) return undefined;
       throw error;
@@ -242,33 +278,40 @@ export class Cluster {
 
   /** Server-side apply under our field manager; `force` takes fields over from other managers. */
   async apply(object: KubeObject): Promise<KubeObject> {
-    return (await this.call(`apply ${object.kind} ${object.metadata.name}`, () =>
-      this.api.patch(object as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
-    )) as KubeObject;
+    const what = `apply ${object.kind} ${object.metadata.name}`;
+    const path = (await this.paths(this.refOf(object), what)).object;
+    return this.call(what, () =>
+      this.send<KubeObject>(what, { method: 'PATCH', path, query: { fieldManager: FIELD_MANAGER, force: 'true' }, body: object, contentType: 'application/apply-patch+yaml' }),
+    );
   }
 
   /** A JSON merge patch; with `resourceVersion` in the patch the server refuses a stale write (409). */
   async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
-    const body = { apiVersion: ref.apiVersion, kind: ref.kind, ...patch, metadata: { ...(patch.metadata as object), name: ref.name, namespace: ref.namespace } };
-    return (await this.call(`patch ${ref.kind} ${ref.name}`, () =>
-      this.api.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
-    )) as KubeObject;
+    const what = `patch ${ref.kind} ${ref.name}`;
+    const path = (await this.paths(ref, what)).object;
+    return this.call(what, () =>
+      this.send<KubeObject>(what, { method: 'PATCH', path, query: { fieldManager: FIELD_MANAGER }, body: patch, contentType: 'application/merge-patch+json' }),
+    );
   }
 
   async create(object: KubeObject): Promise<KubeObject> {
-    return (await this.call(`create ${object.kind} ${object.metadata.name}`, () => this.api.create(object as KubernetesObject, undefined, undefined, FIELD_MANAGER))) as KubeObject;
+    const what = `create ${object.kind} ${object.metadata.name}`;
+    const path = (await this.paths(this.refOf(object), what)).collection;
+    return this.call(what, () => this.send<KubeObject>(what, { method: 'POST', path, query: { fieldManager: FIELD_MANAGER }, body: object }));
   }
 
   async replace(object: KubeObject): Promise<KubeObject> {
-    return (await this.call(`replace ${object.kind} ${object.metadata.name}`, () => this.api.replace(object as KubernetesObject, undefined, undefined, FIELD_MANAGER))) as KubeObject;
+    const what = `replace ${object.kind} ${object.metadata.name}`;
+    const path = (await this.paths(this.refOf(object), what)).object;
+    return this.call(what, () => this.send<KubeObject>(what, { method: 'PUT', path, query: { fieldManager: FIELD_MANAGER }, body: object }));
   }
 
   /** Deletes; an object already gone is fine. Dependents (ReplicaSets, Pods) go in the background. */
   async delete(ref: ObjectRef): Promise<boolean> {
+    const what = `delete ${ref.kind} ${ref.name}`;
     try {
-      await this.call(`delete ${ref.kind} ${ref.name}`, () =>
-        this.api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }, undefined, undefined, undefined, undefined, 'Background'),
-      );
+      const path = (await this.paths(ref, what)).object;
+      await this.call(what, () => this.send(what, { method: 'DELETE', path, query: { propagationPolicy: 'Background' } }));
       return true;
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 404) return false;
@@ -281,10 +324,10 @@ export class Cluster {
   }
 
   private async listWithVersion(apiVersion: string, kind: string, namespace: string, selectors: { labelSelector?: string; fieldSelector?: string }) {
-    const list = (await this.call(`list ${kind}`, () =>
-      this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, selectors.fieldSelector, selectors.labelSelector),
-    )) as { items: KubeObject[]; metadata?: { resourceVersion?: string } };
-    return { items: list.items, resourceVersion: list.metadata?.resourceVersion };
+    const what = `list ${kind}`;
+    const path = (await this.paths({ apiVersion, kind, namespace }, what)).collection;
+    const list = await this.call(what, () => this.send<{ items?: KubeObject[]; metadata?: { resourceVersion?: string } }>(what, { method: 'GET', path, query: selectors }));
+    return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion };
   }
 
   /**
