@@ -3,9 +3,9 @@
  * `name<<ghadelimiter_<uuid>` blocks in GITHUB_OUTPUT, `::warning::` lines escaped the same way,
  * the job summary appended to GITHUB_STEP_SUMMARY), without loading @actions/core: its import
  * brings undici and @actions/http-client and costs more than the rest of a trivy-gate start-up
- * (bench/README.md). Actions that talk to GitHub or mask secrets keep using @actions/core.
+ * (bench/README.md). Actions that talk to GitHub keep using @actions/core for that.
  * Outputs and the summary still pass through the masking every action applies besides the log: the
- * credentials and secret query values of URLs (an action using this module registers no secret).
+ * credentials and secret query values of URLs (and, through ./secrets.ts, every registered secret).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -17,6 +17,15 @@ const commandValue = (value: unknown) => (value === null || value === undefined 
 
 export function info(message: string): void {
   process.stdout.write(`${message}${EOL}`);
+}
+
+export function notice(message: string): void {
+  process.stdout.write(`::notice::${escapeData(message)}${EOL}`);
+}
+
+/** As core.setSecret: the runner masks `value` in every later line of the log. */
+export function setSecret(value: string): void {
+  process.stdout.write(`::add-mask::${escapeData(value)}${EOL}`);
 }
 
 export function warning(message: string): void {

@@ -3,7 +3,7 @@
  * and remembered here, so that what an action writes besides its log — the job summary, outputs,
  * files — passes through the same masking (the runner masks only the log).
  */
-import { setOutput as setStepOutput, setSecret } from '@actions/core';
+import { setOutput as setStepOutput, setSecret } from './commands.js';
 import { redactUrls, urlSecrets } from './secret-names.js';
 
 const registered = new Set<string>();

@@ -1,5 +1,6 @@
 /** Job summary helpers: Markdown built as plain strings (readable in a terminal too), written once. */
-import { summary } from '@actions/core';
+import { appendFile } from 'node:fs/promises';
+import { EOL } from 'node:os';
 import { redact } from './secrets.js';
 
 /** A table cell: pipes escaped, line breaks kept as <br>. */
@@ -34,6 +35,8 @@ export async function writeSummary(...sections: string[]): Promise<void> {
 
 /** Appends Markdown as it is (a line end after it only with `addEol`), every masked value replaced by `***`. */
 export async function writeRawSummary(markdown: string, addEol = false): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary.addRaw(redact(markdown), addEol).write();
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  // What core.summary.addRaw(…).write() appends, without loading @actions/core (undici and http-client).
+  await appendFile(file, redact(markdown) + (addEol ? EOL : ''), { encoding: 'utf8' });
 }

@@ -4,7 +4,7 @@
  * and summary written. An input error found here still costs no API request.
  */
 import { hostname } from 'node:os';
-import * as core from '@actions/core';
+import * as commands from '../commands.js';
 import { readString } from '../inputs.js';
 import { readRunContext } from '../run-context.js';
 import { maskSecret } from '../secrets.js';
@@ -29,22 +29,22 @@ export async function executeDeploy<I extends DeployInputs, O extends Outcome>(i
   const context = readRunContext();
   const cwd = process.cwd();
   // A kubeconfig is read locally; EKS needs AWS: connect to it only once the workspace is read.
-  const local = inputs.cluster.kind === 'kubeconfig' ? await connect(inputs.cluster, core.info) : undefined;
+  const local = inputs.cluster.kind === 'kubeconfig' ? await connect(inputs.cluster, commands.info) : undefined;
   const prepared = await prepare(inputs, cwd);
-  const connection = local ?? (await connect(inputs.cluster, core.info));
+  const connection = local ?? (await connect(inputs.cluster, commands.info));
   const outcome = await strategy.run({
     cluster: new Cluster(connection, { requestTimeoutMs: testSeam('SUNDAY_TEST_KUBE_REQUEST_TIMEOUT_MS') }),
     inputs,
     prepared,
     run: { revision: context.sha, actor: context.actor, runUrl: context.runUrl },
     holder: `${context.runUrl || context.repository || 'local'}#${context.job || 'job'} (${hostname()}:${process.pid})`,
-    log: core.info,
-    notice: (line) => core.notice(line),
-    warning: (line) => core.warning(line),
+    log: commands.info,
+    notice: (line) => commands.notice(line),
+    warning: (line) => commands.warning(line),
     switchBackBudgetMs: testSeam('SUNDAY_TEST_SWITCH_BACK_BUDGET_MS'),
     awsCredentials: awsCredentials(inputs, connection.awsCredentials),
   });
-  for (const [name, value] of Object.entries(strategy.outputs(outcome))) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(strategy.outputs(outcome))) commands.setOutput(name, value);
   await writeSummary(strategy.summary(inputs, outcome));
   await connection.dispatcher.close();
   if (outcome.failure) throw new Error(outcome.failure);
