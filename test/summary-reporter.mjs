@@ -23,10 +23,11 @@ const minutes = (ms) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 6
 export function tierLines(rootDir, testResults, wallMs) {
   const tiers = new Map();
   let summed = 0;
-  const add = (tier, ms, files) => {
-    const entry = tiers.get(tier) ?? { fileMs: 0, files: 0 };
+  const add = (tier, ms, files, halvesOf) => {
+    const entry = tiers.get(tier) ?? { fileMs: 0, files: 0, halvesOf: new Set() };
     entry.fileMs += ms;
     entry.files += files;
+    if (halvesOf) entry.halvesOf.add(halvesOf);
     tiers.set(tier, entry);
   };
   for (const result of testResults) {
@@ -43,7 +44,7 @@ export function tierLines(rootDir, testResults, wallMs) {
         const claimer = tierOfSuite(test.ancestorTitles?.[0] ?? '');
         if (!claimer || !test.duration) continue;
         const ms = Math.min(test.duration, fileMs - moved);
-        add(claimer, ms, 0);
+        add(claimer, ms, 0, result.testFilePath);
         moved += ms;
       }
     }
@@ -54,7 +55,8 @@ export function tierLines(rootDir, testResults, wallMs) {
     const entry = tiers.get(tier);
     if (!entry) continue;
     const verdict = entry.fileMs > tier.budgetMinutes * 60_000 ? 'OVER BUDGET' : 'within budget';
-    lines.push(`  ${tier.name}: ${minutes(entry.fileMs)} file time, summed over workers (${entry.files} files), budget ${tier.budgetMinutes} min, ${verdict}`);
+    const halves = entry.halvesOf.size ? `, plus suites of ${entry.halvesOf.size} more` : '';
+    lines.push(`  ${tier.name}: ${minutes(entry.fileMs)} file time, summed over workers (${entry.files} files${halves}), budget ${tier.budgetMinutes} min, ${verdict}`);
   }
   if (wallMs !== undefined) lines.push(`  the whole run: ${minutes(wallMs)} wall time (${minutes(summed)} file time, summed over workers)`);
   return lines;

@@ -96,7 +96,7 @@ describe('the time budget', () => {
       ],
     };
     const lines = tierLines(repoRoot, [file('test/cluster/a.test.ts', 0, 60_000), parametrised]);
-    expect(lines[1]).toBe(`  ${cluster.name}: 2.2 min file time, summed over workers (1 files), budget ${cluster.budgetMinutes} min, within budget`);
+    expect(lines[1]).toBe(`  ${cluster.name}: 2.2 min file time, summed over workers (1 files, plus suites of 1 more), budget ${cluster.budgetMinutes} min, within budget`);
     expect(lines[2]).toBe(`  ${unit.name}: 30 s file time, summed over workers (1 files), budget ${unit.budgetMinutes} min, within budget`);
   });
 });
