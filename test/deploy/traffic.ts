@@ -43,13 +43,22 @@ export function steadyTraffic(url: string): Traffic {
   };
 }
 
-/** Resolves once `count` requests in a row answer `version` (a real cluster updates its endpoints a little later); rejects after `attempts`. */
-export async function eventuallyOnly(url: string, version: string, count = 20, attempts = 400): Promise<void> {
+/**
+ * Resolves once `count` requests in a row answer `version` (a real cluster updates its endpoints a
+ * little later); rejects after `timeoutMs`. Bounded by time, not by attempts: a Service with no
+ * ready endpoint yet refuses at once, and 400 refusals took less than a second on a loaded machine.
+ */
+export async function eventuallyOnly(url: string, version: string, count = 20, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let streak = 0;
-  for (let i = 0; i < attempts; i++) {
-    const answer = await request(url).catch((error: Error) => error.message);
+  const seen = new Map<string, number>();
+  while (Date.now() < deadline) {
+    const answer = await request(url).catch((error: Error) => `error: ${error.message}`);
+    seen.set(answer, (seen.get(answer) ?? 0) + 1);
     streak = answer === version ? streak + 1 : 0;
     if (streak >= count) return;
+    // Not there yet: give the endpoints a moment rather than spinning on refusals.
+    if (streak === 0) await new Promise((done) => setTimeout(done, 50));
   }
-  throw new Error(`never ${count} answers in a row from ${version}`);
+  throw new Error(`never ${count} answers in a row from ${version} in ${timeoutMs / 1000} s; answers seen: ${JSON.stringify(Object.fromEntries(seen))}`);
 }
