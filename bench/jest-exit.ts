@@ -3,10 +3,13 @@
  * (`npm run test:unit`) N times in a row and, for each run, measures the time from jest's last
  * result (its "Ran all test suites" line) to the process's exit. Goal: every run exits within 10 s.
  *
- *   npx tsx bench/jest-exit.ts --runs 10 [-- <jest args>]
+ *   npx tsx bench/jest-exit.ts --runs 10 [--logs DIR] [-- <jest args>]
+ *
+ * With --logs, each run's whole output goes to DIR/run-N.log: a failure's message is there to read.
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = resolve(import.meta.dirname, '..');
@@ -15,6 +18,9 @@ const own = dashdash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash
 const jestArgs = dashdash === -1 ? [] : process.argv.slice(dashdash + 1);
 const runsFlag = own.indexOf('--runs');
 const runs = runsFlag === -1 ? 10 : Number(own[runsFlag + 1]);
+const logsFlag = own.indexOf('--logs');
+const logs = logsFlag === -1 ? undefined : resolve(own[logsFlag + 1]);
+if (logs) mkdirSync(logs, { recursive: true });
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs expects a whole number of runs, e.g. --runs 10');
   process.exit(2);
@@ -37,7 +43,9 @@ function once(run: number): Promise<Result> {
     let summary = '';
     const notes: string[] = [];
     const child = spawn('npm', ['run', '--silent', 'test:unit', '--', ...jestArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log: WriteStream | undefined = logs ? createWriteStream(join(logs, `run-${run}.log`)) : undefined;
     for (const stream of [child.stdout, child.stderr]) {
+      if (log) stream.on('data', (chunk: Buffer) => log.write(chunk));
       createInterface({ input: stream }).on('line', (line) => {
         if (line.startsWith('Ran all test suites')) resultsAt = performance.now();
         if (line.startsWith('tests: ')) summary = line;
@@ -46,6 +54,7 @@ function once(run: number): Promise<Result> {
     }
     child.on('close', (code) => {
       const exited = performance.now();
+      log?.end();
       done({ run, code, totalS: (exited - started) / 1000, exitAfterResultsS: resultsAt === undefined ? undefined : (exited - resultsAt) / 1000, summary, notes });
     });
   });
