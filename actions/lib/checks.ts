@@ -74,10 +74,13 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
   const url = resolveUrl(check.url, options.baseUrl);
   const wait = options.sleep ?? realSleep;
   const result: CheckResult = { name: check.name, url, ok: false, status: null, attempts: 0, latencyMs: null, error: null };
+  // The last attempt that ran its full time: what to report when the deadline cuts a retry short.
+  let lastFull: Pick<CheckResult, 'status' | 'latencyMs' | 'error'> | undefined;
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     result.attempts = attempt;
     let retryAfterMs: number | undefined;
     let failure: FailureKind;
+    const cutByDeadline = deadline - Date.now() < options.timeoutMs;
     try {
       const response = await httpRequest(url, {
         method: check.method,
@@ -107,7 +110,15 @@ async function runOne(check: Check, options: CheckRunOptions, deadline: number):
       result.latencyMs = error instanceof HttpError ? Math.round(error.latencyMs) : null;
       result.error = (error as Error).message;
       failure = error instanceof HttpError && (error.code === 'ETIMEDOUT' || error.code === 'UND_ERR_CONNECT_TIMEOUT') ? 'timeout' : 'connection';
+      // A retry that the deadline left only a sliver of time says nothing about the target ("timed out
+      // after 1 ms"): the answer before it is the one to report.
+      if (failure === 'timeout' && cutByDeadline && lastFull) {
+        Object.assign(result, lastFull);
+        result.error += ' (deadline reached)';
+        break;
+      }
     }
+    lastFull = { status: result.status, latencyMs: result.latencyMs, error: result.error };
     if (!result.error) {
       result.ok = true;
       return result;

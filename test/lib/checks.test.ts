@@ -129,6 +129,16 @@ describe('check engine against real local servers', () => {
     expect(run.results[0].attempts).toBeLessThan(50);
   });
 
+  test('a retry the deadline leaves only a sliver of time to reports the answer before it, not "timed out after 1 ms"', async () => {
+    const started = Date.now();
+    const deadlineMs = 1000;
+    // The backoff ends 30 ms before the deadline: the second attempt has 30 ms for a 100 ms answer.
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(ms, started + deadlineMs - 30 - Date.now())));
+    const run = await runChecks(parseChecks('checks', [{ url: '/slow?ms=100', 'expect-status': 201 }], true), { ...fast, attempts: 5, deadlineMs, sleep, baseUrl: target.url });
+    expect(run.results[0]).toMatchObject({ ok: false, status: 200, attempts: 2, error: 'status 200, expected 201 (deadline reached)' });
+    expect(run.results[0].latencyMs).toBeGreaterThanOrEqual(95);
+  });
+
   test('the first wait between attempts is at least retry-delay', async () => {
     const waits: number[] = [];
     const sleep = async (ms: number) => void waits.push(ms);
