@@ -158,6 +158,8 @@ describeOnCluster('the node agent on the real control plane', () => {
     await waitFor(slicesPath, { labelSelector: 'kubernetes.io/service-name=web' }, 'web endpoints', (slices) => slices.flatMap((s) => (s.endpoints as unknown[]) ?? []).length === 2);
     expect(await client.getText(`/api/v1/namespaces/${NAMESPACE}/services/web:http/proxy/`)).toEqual({ status: 200, body: 'v1\n' });
 
+    // The agent's watch may trail the API server: round-robin is judged once its own view has both.
+    await agent.untilBackends(NAMESPACE, 'web', 2);
     const url = await agent.serviceUrl(NAMESPACE, 'web');
     const answers = await Promise.all([1, 2, 3, 4].map(() => fetchPod(url)));
     expect(answers.map((a) => a.body)).toEqual(['v1\n', 'v1\n', 'v1\n', 'v1\n']);

@@ -41,6 +41,8 @@ export interface NodeAgent {
   nodeName: string;
   /** `http://127.0.0.1:<port>`: a local port whose new connections go to the Service's ready EndpointSlice endpoints. */
   serviceUrl(namespace: string, name: string, port?: number): Promise<string>;
+  /** Resolves once the agent's own watch-fed view sends the Service's connections to `count` ready endpoints. */
+  untilBackends(namespace: string, name: string, count: number, port?: number): Promise<void>;
   /** Sets the failure mode of images whose name contains `substring` ('ok' to heal). */
   setImageMode(substring: string, mode: ImageMode): void;
   /** How often each informer relisted (after ERROR events or 410s), by resource. */
@@ -77,7 +79,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     const pods = new Informer(client, { path: '/api/v1/pods', fieldSelector: `spec.nodeName=${options.nodeName}`, log }, (type, pod) => kubelet.onPod(type, pod));
     // The handler runs only once the informers start, after kubeProxy exists.
     const services = new Informer(client, { path: '/api/v1/services', log }, (type, service) => kubeProxy.onService(type, service));
-    const slices = new Informer(client, { path: '/apis/discovery.k8s.io/v1/endpointslices', log }, () => undefined);
+    const slices = new Informer(client, { path: '/apis/discovery.k8s.io/v1/endpointslices', log }, () => kubeProxy.changed());
     const kubeProxy = new KubeProxy(services, slices);
     cleanups.push(() => kubelet.stopAll());
     for (const informer of [pods, services, slices]) {
@@ -89,6 +91,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     return {
       nodeName: options.nodeName,
       serviceUrl: (namespace, name, port) => kubeProxy.serviceUrl(namespace, name, port, () => client.find(`/api/v1/namespaces/${namespace}/services/${name}`)),
+      untilBackends: (namespace, name, count, port) => kubeProxy.untilBackends(namespace, name, count, port),
       setImageMode: (substring, mode) => {
         if (!isImageMode(mode)) throw new Error(`node agent: unknown image mode ${mode} (expected one of ${IMAGE_MODES.join(', ')}, errors:<N>, latency:<ms>)`);
         modes.set(substring, mode);

@@ -46,6 +46,8 @@ export function readyBackends(service: KubeObject, servicePort: number, slices: 
 
 export class KubeProxy {
   private readonly turns = new Map<string, number>();
+  /** Rechecks of untilBackends callers, run on each EndpointSlice or Service change the watch brings. */
+  private readonly waiters = new Set<() => void>();
   readonly proxies: ServiceProxies;
 
   constructor(
@@ -66,8 +68,44 @@ export class KubeProxy {
     return `http://127.0.0.1:${local}`;
   }
 
+  /**
+   * Resolves once this agent's own view (its watch, which may trail the API server) sends a Service
+   * port's connections to `count` ready endpoints: what a test waits for before it counts which pods
+   * answered. The port defaults to the Service's first.
+   */
+  untilBackends(namespace: string, name: string, count: number, port?: number, timeoutMs = 30_000): Promise<void> {
+    const seen = () => {
+      const service = this.services.get(namespace, name);
+      const servicePort = port ?? (service?.spec?.ports as ServicePort[] | undefined)?.[0]?.port;
+      return service !== undefined && servicePort !== undefined ? readyBackends(service, servicePort, this.slices.items()).length : 0;
+    };
+    if (seen() === count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const recheck = () => {
+        if (seen() !== count) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`node agent: service ${namespace}/${name} still has ${seen()} ready endpoints in the agent's view after ${timeoutMs} ms (waited for ${count})`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(recheck);
+      };
+      this.waiters.add(recheck);
+    });
+  }
+
+  /** Tells waiters that the watch brought a change of EndpointSlices or Services. */
+  changed(): void {
+    for (const recheck of [...this.waiters]) recheck();
+  }
+
   /** Keeps published listeners in step with their Service's ports. */
   onService(type: 'ADDED' | 'MODIFIED' | 'DELETED', service: KubeObject): void {
+    this.changed();
     const { namespace, name } = service.metadata;
     if (!this.proxies.services().includes(`${namespace}/${name}`)) return;
     if (type === 'DELETED') this.proxies.remove(namespace!, name!);
