@@ -88,7 +88,10 @@ describe.each(kubeTargets())('on the %s', (kind: TargetKind) => {
     test('an image failing every 20th request is aborted at its first step by error-rate; the old version serves', async () => {
       const g = await world(4);
       expect((await g.canary({ image: `${IMAGE}:v1` })).outputs.result).toBe('promoted');
-      await g.traffic(60);
+      // The canary pod takes a quarter of the traffic and fails every 20th request. A measurement may
+      // be the first with data, its rate() spanning only two scrapes 1 s apart: at 30 requests a
+      // second to the canary, that span holds an error every time (at 15 it missed one in four).
+      await g.traffic(120);
       const r = await g.canary({ image: `${IMAGE}:errors20`, analysis: SPEC, 'prometheus-url': g.prometheus.url });
       expect(r.exitCode).toBe(1);
       expect(r.outputs).toMatchObject({ result: 'aborted', weight: '0', 'active-color': 'blue', analysis: 'failed', 'analysis-failed-metric': 'error-rate' });
