@@ -19,6 +19,30 @@ export function info(message: string): void {
   process.stdout.write(`${message}${EOL}`);
 }
 
+/**
+ * Log lines written once per turn of the event loop: when many requests end together (a wave of 50
+ * smoke checks), one write instead of one each — stdout to the runner is a pipe, and a pipe write is
+ * a blocking system call on Linux. Call `flush` before anything else is written.
+ */
+export class BatchedLog {
+  private lines: string[] = [];
+  private scheduled = false;
+
+  info(message: string): void {
+    this.lines.push(message);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.lines.length === 0) return;
+    process.stdout.write(`${this.lines.join(EOL)}${EOL}`);
+    this.lines = [];
+  }
+}
+
 export function notice(message: string): void {
   process.stdout.write(`::notice::${escapeData(message)}${EOL}`);
 }

@@ -214,6 +214,17 @@ export async function parseDocument(name: string, value: string, cwd = process.c
     text = readFileSync(path, 'utf8');
     source = `the file ${value}`;
   }
+  // JSON is YAML too, and JSON.parse reads it without loading the YAML parser, about 100× faster: a
+  // 1,000-check file of 49 KB took the YAML parser ~95 ms warm. What JSON.parse refuses (flow YAML
+  // such as `[a, b]`) goes to YAML. One difference: a JSON object's repeated key keeps its last value
+  // where YAML would refuse the document.
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not JSON: YAML decides
+    }
+  }
   try {
     const { parse } = await import('yaml');
     return parse(text);

@@ -1,6 +1,6 @@
 /** smoke-test after validation: masks header values, runs the checks, sets outputs and the summary. */
-import * as core from '@actions/core';
 import { resolveUrl, runChecks, type CheckResult } from '../lib/checks.js';
+import * as core from '../lib/commands.js';
 import { isSecretParameter, redactUrls } from '../lib/secret-names.js';
 import { maskSecret, maskUrlSecrets, setOutput } from '../lib/secrets.js';
 import { writeSummary } from '../lib/summary.js';
@@ -23,6 +23,7 @@ export async function executeSmokeTest(inputs: SmokeInputs): Promise<void> {
     error: result.error === null ? null : redactUrls(result.error),
   });
   core.info(`Running ${inputs.checks.length} smoke check(s), ${inputs.concurrency} at a time, deadline ${inputs.deadlineMs / 1000}s`);
+  const log = new core.BatchedLog();
   const run = await runChecks(inputs.checks, {
     attempts: inputs.attempts,
     retryDelayMs: inputs.retryDelayMs,
@@ -32,9 +33,10 @@ export async function executeSmokeTest(inputs: SmokeInputs): Promise<void> {
     baseUrl: inputs.baseUrl,
     headers: inputs.headers,
     retryOn: inputs.retryOn,
-    onRetry: (notice) => core.info(retryLine(notice)),
-    onResult: (result) => core.info(resultLine(shown(result))),
+    onRetry: (notice) => log.info(retryLine(notice)),
+    onResult: (result) => log.info(resultLine(shown(result))),
   });
+  log.flush();
   const reported = { ...run, results: run.results.map(shown) };
   setOutput('passed', String(run.passed));
   setOutput('total', String(run.results.length));

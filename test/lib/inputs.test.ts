@@ -110,4 +110,13 @@ describe('input readers', () => {
     await expect(readDocument('checks', env({ checks: 'missing.yaml' }), dir)).rejects.toThrow("Input 'checks' names a file that does not exist: missing.yaml");
     await expect(readDocument('checks', env({ checks: '- a: [' }))).rejects.toThrow(/^Input 'checks' must be valid YAML or JSON \(inline YAML or JSON: /);
   });
+
+  test('documents that look like JSON but are flow YAML, or neither, are still read as YAML', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inputs-'));
+    writeFileSync(join(dir, 'checks.json'), ' [{"url": "/a", "expect-status": 200}, {"url": "/b"}]\n');
+    await expect(readDocument('checks', env({ checks: 'checks.json' }), dir)).resolves.toEqual([{ url: '/a', 'expect-status': 200 }, { url: '/b' }]);
+    await expect(readDocument('checks', env({ checks: '[{url: /a}, {url: /b, name: b}]' }))).resolves.toEqual([{ url: '/a' }, { url: '/b', name: 'b' }]);
+    await expect(readDocument('checks', env({ checks: '{a: 1, "b": [x, 2]}' }))).resolves.toEqual({ a: 1, b: ['x', 2] });
+    await expect(readDocument('checks', env({ checks: '[{"url": "/a"' }))).rejects.toThrow(/^Input 'checks' must be valid YAML or JSON \(inline YAML or JSON: /);
+  });
 });
