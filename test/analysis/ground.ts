@@ -17,7 +17,7 @@ import { appManifests } from '../blue-green-deploy/fixture.js';
 import { createKubeClient, type KubeClient } from '../cluster/agent/kube-client.js';
 import { Informer } from '../cluster/agent/informer.js';
 import { startTarget, type KubeTarget, type TargetKind } from '../cluster/target.js';
-import { request } from '../deploy/traffic.js';
+import { paced, request } from '../deploy/traffic.js';
 import { runStep, type StepOptions } from '../harness.js';
 import { startPrometheus, type PrometheusServer, type TargetGroup } from '../servers/prometheus/server.js';
 import type { ImageMode, KubeObject } from '../servers/kube/types.js';
@@ -153,23 +153,15 @@ export async function startGround(kind: TargetKind, options: { replicas: number;
       deploy: step('blue-green-deploy', {}),
       async traffic(perSecond) {
         const url = await service();
-        // A late tick of setInterval is not made up for, so on a loaded machine the rate sinks: each
-        // tick sends what the clock says is due, and the volume per second holds.
-        const started = performance.now();
-        let sent = 0;
-        const timer = setInterval(() => {
-          const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
-          for (; sent < due; sent++) void request(url).catch(() => undefined);
-        }, 1000 / perSecond);
-        stops.push(() => clearInterval(timer));
+        stops.push(paced(perSecond, () => void request(url).catch(() => undefined)));
       },
       colorTraffic(color, perSecond) {
         let turn = 0;
-        const timer = setInterval(() => {
+        const send = () => {
           const urls = following.pods.items().flatMap((pod) => (pod.metadata.labels?.[COLOR_LABEL] === color ? [podUrl(pod)] : [])).filter((url): url is string => url !== undefined);
           if (urls.length) void request(urls[turn++ % urls.length]).catch(() => undefined);
-        }, 1000 / perSecond);
-        stops.push(() => clearInterval(timer));
+        };
+        stops.push(paced(perSecond, send));
       },
       serviceUrl: service,
       serving: async () => request(await service()),

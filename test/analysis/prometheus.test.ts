@@ -13,6 +13,7 @@ import { runAnalysis, type AnalysisResult } from '../../actions/lib/analysis/run
 import { parseAnalysisSpec } from '../../actions/lib/analysis/spec.js';
 import { analysisSummary } from '../../actions/lib/analysis/summary.js';
 import { startAmpServer } from '../servers/amp/server.js';
+import { paced } from '../deploy/traffic.js';
 import { HttpMetrics, METRICS_CONTENT_TYPE } from '../servers/metrics.js';
 import { startPrometheus, type PrometheusServer } from '../servers/prometheus/server.js';
 import { startAwsWorld, MAIN_ROLE, type AwsWorld } from '../aws/fixtures/aws-world.js';
@@ -51,10 +52,9 @@ async function startPod(name: string, color: string, behaviour: { latencyMs?: nu
 
 /** A fixed volume of traffic: `perSecond` requests a second to each pod until stopped. */
 function drive(pods: Pod[], perSecond = 40): () => void {
-  const timer = setInterval(() => {
+  return paced(perSecond, () => {
     for (const pod of pods) void fetch(`http://${pod.address}/`).then((r) => r.arrayBuffer(), () => undefined);
-  }, 1000 / perSecond);
-  return () => clearInterval(timer);
+  });
 }
 
 let prometheus: PrometheusServer;

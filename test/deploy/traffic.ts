@@ -13,6 +13,21 @@ export function request(url: string): Promise<string> {
   });
 }
 
+/**
+ * Calls `send` `perSecond` times a second until the returned function is called. A late tick of
+ * setInterval is not made up for, so on a loaded machine a plain interval sinks below its rate;
+ * each tick here sends what the clock says is due, and the volume per second holds.
+ */
+export function paced(perSecond: number, send: () => void): () => void {
+  const started = performance.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+    for (; sent < due; sent++) send();
+  }, 1000 / perSecond);
+  return () => clearInterval(timer);
+}
+
 export interface Traffic {
   seen: string[];
   failures: string[];

@@ -74,11 +74,7 @@ export class KubeProxy {
    * answered. The port defaults to the Service's first.
    */
   untilBackends(namespace: string, name: string, count: number, port?: number, timeoutMs = 30_000): Promise<void> {
-    const seen = () => {
-      const service = this.services.get(namespace, name);
-      const servicePort = port ?? (service?.spec?.ports as ServicePort[] | undefined)?.[0]?.port;
-      return service !== undefined && servicePort !== undefined ? readyBackends(service, servicePort, this.slices.items()).length : 0;
-    };
+    const seen = () => this.backends(namespace, name, port).length;
     if (seen() === count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const recheck = () => {
@@ -116,10 +112,15 @@ export class KubeProxy {
     this.proxies.stopAll();
   }
 
-  private pick(namespace: string, name: string, servicePort: number): Backend | undefined {
+  /** The ready endpoints of a Service's port (its first when none is given), as this agent's watch has them. */
+  private backends(namespace: string, name: string, port?: number): Backend[] {
     const service = this.services.get(namespace, name);
-    if (!service) return undefined;
-    const backends = readyBackends(service, servicePort, this.slices.items());
+    const servicePort = port ?? (service?.spec?.ports as ServicePort[] | undefined)?.[0]?.port;
+    return service !== undefined && servicePort !== undefined ? readyBackends(service, servicePort, this.slices.items()) : [];
+  }
+
+  private pick(namespace: string, name: string, servicePort: number): Backend | undefined {
+    const backends = this.backends(namespace, name, servicePort);
     if (backends.length === 0) return undefined;
     const key = `${namespace}/${name}:${servicePort}`;
     const turn = this.turns.get(key) ?? 0;
