@@ -225,7 +225,7 @@ async function inProcessLarge(dir: string): Promise<void> {
     for (let i = 0; i < runs; i++) {
       reads = 0;
       const started = performance.now();
-      await runGate(prepareGate(inputs, dir, files), inputs.reports, new Date());
+      await runGate(await prepareGate(inputs, dir, files), inputs.reports, new Date());
       times.push(performance.now() - started);
       if (reads !== 1) throw new Error(`the report was read ${reads} times`);
     }

@@ -4,7 +4,6 @@
  * small interface so tests and the benchmark can count reads; `now` is a parameter (rule expiry).
  */
 import { existsSync, globSync, mkdirSync, readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../lib/inputs.js';
 import type { GateInputs } from './config.js';
@@ -26,6 +25,8 @@ export const localFiles: GateFiles = {
   readText: (path) => readFileSync(path, 'utf8'),
   writeChunks: async (path, chunks) => {
     mkdirSync(dirname(path), { recursive: true });
+    // Loaded only when SARIF is written: node:fs/promises brings readline and streams (1 ms of start-up).
+    const { open } = await import('node:fs/promises');
     const file = await open(path, 'w');
     try {
       // The kernel copies a piece into the file on libuv's thread while this one makes the next
@@ -108,7 +109,7 @@ function readFindings(path: string, input: string, workspace: string, files: Gat
   }
 }
 
-export function loadIgnoreRules(ignoreFile: string | undefined, workspace: string, files: GateFiles): { rules: IgnoreRule[]; warnings: string[]; used: string[] } {
+export async function loadIgnoreRules(ignoreFile: string | undefined, workspace: string, files: GateFiles): Promise<{ rules: IgnoreRule[]; warnings: string[]; used: string[] }> {
   let paths: string[];
   if (ignoreFile) {
     const path = resolve(workspace, ignoreFile);
@@ -122,7 +123,7 @@ export function loadIgnoreRules(ignoreFile: string | undefined, workspace: strin
   for (const path of paths) {
     const name = shown(path, workspace);
     try {
-      const parsed = parseIgnoreFile(files.readText(path), name);
+      const parsed = await parseIgnoreFile(files.readText(path), name);
       rules.push(...parsed.rules);
       warnings.push(...parsed.warnings);
     } catch (error) {
@@ -142,10 +143,10 @@ export interface PreparedGate {
 }
 
 /** Checks and loads everything the inputs name except the reports, before any scan is started. */
-export function prepareGate(inputs: GateInputs, workspace: string, files: GateFiles = localFiles): PreparedGate {
+export async function prepareGate(inputs: GateInputs, workspace: string, files: GateFiles = localFiles): Promise<PreparedGate> {
   const baselinePath = inputs.baseline ? resolve(workspace, inputs.baseline) : undefined;
   if (baselinePath && !files.exists(baselinePath)) throw new InputError('baseline', `names a file that does not exist: ${inputs.baseline}`);
-  return { inputs, workspace, files, ignore: loadIgnoreRules(inputs.ignoreFile, workspace, files), baselinePath };
+  return { inputs, workspace, files, ignore: await loadIgnoreRules(inputs.ignoreFile, workspace, files), baselinePath };
 }
 
 /** Judges the reports (`inputs.reports`, or the file a scan wrote) and writes the SARIF file. */

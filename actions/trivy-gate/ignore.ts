@@ -10,8 +10,6 @@
  * Paths are globs (`**` crosses folders) matched against the target, and for a vulnerability also
  * against its package path; a rule's PURLs only ever match a vulnerability that has a PURL.
  */
-import { Minimatch } from 'minimatch';
-import { parse as parseYaml } from 'yaml';
 import type { Finding, FindingKind } from './findings.js';
 import { parsePurl, purlMatches, type PackageUrl } from './purl.js';
 
@@ -23,12 +21,19 @@ export interface IgnoreRule {
   /** Undefined: any ID (a YAML rule narrowed by paths or purls only). */
   id?: string;
   kinds: readonly FindingKind[];
-  paths: string[];
+  /** Globs (minimatch, `dot: true`), compiled when the file is read. */
+  paths: PathGlob[];
   purls: string[];
   statement?: string;
   expiresAt?: Date;
   /** Where the rule is written, for messages: `file:line` or `file (section[i])`. */
   source: string;
+}
+
+/** A compiled path glob (a Minimatch). */
+export interface PathGlob {
+  readonly pattern: string;
+  match(path: string): boolean;
 }
 
 export interface ParsedIgnoreFile {
@@ -46,7 +51,7 @@ const YAML_SECTIONS: Record<string, FindingKind | undefined> = {
 const DAY_MS = 86_400_000;
 
 /** Chooses the format by extension, as Trivy does. */
-export function parseIgnoreFile(text: string, fileName: string): ParsedIgnoreFile {
+export async function parseIgnoreFile(text: string, fileName: string): Promise<ParsedIgnoreFile> {
   return /\.ya?ml$/i.test(fileName) ? parseYamlIgnore(text, fileName) : parsePlainIgnore(text, fileName);
 }
 
@@ -99,7 +104,9 @@ function stringList(value: unknown, where: string, field: string): string[] {
   return value;
 }
 
-export function parseYamlIgnore(text: string, fileName: string): ParsedIgnoreFile {
+export async function parseYamlIgnore(text: string, fileName: string): Promise<ParsedIgnoreFile> {
+  // Loaded only for a YAML ignore file: the parser was 4.5 ms of every gate's start-up (bench/README.md).
+  const { parse: parseYaml } = await import('yaml');
   let document: unknown;
   try {
     document = parseYaml(text);
@@ -121,7 +128,7 @@ export function parseYamlIgnore(text: string, fileName: string): ParsedIgnoreFil
     if (entries === null) continue;
     if (!Array.isArray(entries)) throw new IgnoreFileError(`${fileName}: ${section} must be a list`);
     if (!kind) continue;
-    entries.forEach((entry: unknown, index) => {
+    for (const [index, entry] of (entries as unknown[]).entries()) {
       const where = `${fileName} (${section}[${index}])`;
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         throw new IgnoreFileError(`${where}: each rule must be a mapping with an id`);
@@ -133,7 +140,7 @@ export function parseYamlIgnore(text: string, fileName: string): ParsedIgnoreFil
       const rule: IgnoreRule = {
         id: (id as string | null | undefined) ?? undefined,
         kinds: [kind],
-        paths: stringList(paths, where, 'paths'),
+        paths: await globs(stringList(paths, where, 'paths')),
         purls: stringList(purls, where, 'purls'),
         statement: typeof statement === 'string' ? statement : undefined,
         expiresAt: parseExpiry(expired_at, where),
@@ -146,9 +153,16 @@ export function parseYamlIgnore(text: string, fileName: string): ParsedIgnoreFil
         throw new IgnoreFileError(`${where}: a rule needs an id, paths or purls (it would ignore everything)`);
       }
       rules.push(rule);
-    });
+    }
   }
   return { rules, warnings };
+}
+
+/** Compiles a rule's path globs; minimatch is loaded only for a file that has some. */
+async function globs(patterns: string[]): Promise<PathGlob[]> {
+  if (!patterns.length) return [];
+  const { Minimatch } = await import('minimatch');
+  return patterns.map((pattern) => new Minimatch(pattern, { dot: true }));
 }
 
 export function isExpired(rule: IgnoreRule, now: Date): boolean {
@@ -174,7 +188,6 @@ export function expiryWarnings(rules: IgnoreRule[], now: Date, days: number): st
 
 interface CompiledRule {
   rule: IgnoreRule;
-  paths: Minimatch[];
   purls: PackageUrl[];
 }
 
@@ -186,11 +199,7 @@ export class IgnoreMatcher {
   constructor(rules: IgnoreRule[], now: Date) {
     for (const rule of rules) {
       if (isExpired(rule, now)) continue;
-      const compiled: CompiledRule = {
-        rule,
-        paths: rule.paths.map((pattern) => new Minimatch(pattern, { dot: true })),
-        purls: rule.purls.map((purl) => parsePurl(purl)!),
-      };
+      const compiled: CompiledRule = { rule, purls: rule.purls.map((purl) => parsePurl(purl)!) };
       if (rule.id === undefined) this.anyId.push(compiled);
       else this.byId.set(rule.id, [...(this.byId.get(rule.id) ?? []), compiled]);
     }
@@ -212,8 +221,9 @@ function firstApplying(rules: CompiledRule[] | undefined, finding: Finding): Ign
   return undefined;
 }
 
-function applies({ rule, paths, purls }: CompiledRule, finding: Finding): boolean {
+function applies({ rule, purls }: CompiledRule, finding: Finding): boolean {
   if (!rule.kinds.includes(finding.kind)) return false;
+  const { paths } = rule;
   if (paths.length) {
     const places = finding.kind === 'vulnerability' && finding.pkgPath ? [finding.target, finding.pkgPath] : [finding.target];
     if (!paths.some((pattern) => places.some((place) => pattern.match(place)))) return false;

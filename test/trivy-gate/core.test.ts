@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { trivyFixtures } from '../harness.js';
 import { parseReport, ReportError } from '../../actions/trivy-gate/report.js';
 import { judge, type Policy } from '../../actions/trivy-gate/policy.js';
-import { parseIgnoreFile } from '../../actions/trivy-gate/ignore.js';
+import { parseIgnoreFile, type IgnoreRule } from '../../actions/trivy-gate/ignore.js';
 import type { Finding } from '../../actions/trivy-gate/findings.js';
 import { misconfiguration, report, secret, vulnerability } from './reports.js';
 
@@ -20,12 +20,13 @@ const ALL: Policy = { severities: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN
 const fixture = (name: string) => parseReport(readFileSync(join(fixtures, name), 'utf8'));
 const built = (value: object) => parseReport(JSON.stringify(value));
 
-/** `rules`: [ignore file name (its extension picks the format), its text]. */
-function verdictOf(findings: Finding[], policy: Partial<Policy> = {}, extra: { rules?: [string, string]; baseline?: Finding[] } = {}) {
-  const rules = extra.rules ? parseIgnoreFile(extra.rules[1], extra.rules[0]).rules : [];
+/** The rules of an ignore file: its name (the extension picks the format) and its text. */
+const rulesOf = async (fileName: string, text: string) => (await parseIgnoreFile(text, fileName)).rules;
+
+function verdictOf(findings: Finding[], policy: Partial<Policy> = {}, extra: { rules?: IgnoreRule[]; baseline?: Finding[] } = {}) {
   return judge({
     findings,
-    rules,
+    rules: extra.rules ?? [],
     policy: { ...DEFAULT_POLICY, ...policy },
     baseline: extra.baseline ? new Set(extra.baseline.map((f) => f.key)) : undefined,
     now: NOW,
@@ -163,13 +164,13 @@ describe('edge cases', () => {
     expect(verdictOf(built(report({ target: 'Dockerfile', misconfigurations: [misconfiguration('DS-1', 'CRITICAL', 'PASS', 1)] }))).passed).toBe(true);
   });
 
-  test('secrets block whatever their severity and whatever the budgets, unless ignored', () => {
+  test('secrets block whatever their severity and whatever the budgets, unless ignored', async () => {
     const findings = built(report({ target: 'app/.env', secrets: [secret('slack-webhook', 'LOW', 1), secret('generic', 'UNKNOWN', 9)] }));
     const verdict = verdictOf(findings, { budgets: { LOW: 10 } });
     expect(verdict.passed).toBe(false);
     expect(verdict.blocking).toHaveLength(2);
     expect(counts(verdict)).toEqual({ critical: 0, high: 0, medium: 0, low: 1, unknown: 1 });
-    const ignored = verdictOf(findings, {}, { rules: ['.trivyignore', 'slack-webhook\ngeneric\n'] });
+    const ignored = verdictOf(findings, {}, { rules: await rulesOf('.trivyignore', 'slack-webhook\ngeneric\n') });
     expect([ignored.passed, ignored.ignored.length, ignored.bySeverity.LOW.count]).toEqual([true, 2, 0]);
   });
 
@@ -233,21 +234,21 @@ describe('edge cases', () => {
     expect(verdictOf(now).blocking).toHaveLength(3);
   });
 
-  test('expired ignore rule no longer ignores; a live one does and is counted as ignored', () => {
+  test('expired ignore rule no longer ignores; a live one does and is counted as ignored', async () => {
     const findings = built(
       report({
         target,
         vulnerabilities: [vulnerability({ id: 'CVE-A', pkg: 'a', severity: 'CRITICAL', fixed: '2' }), vulnerability({ id: 'CVE-B', pkg: 'b', severity: 'CRITICAL', fixed: '2' })],
       }),
     );
-    const verdict = verdictOf(findings, {}, { rules: ['.trivyignore', 'CVE-A exp:2026-02-28\nCVE-B exp:2026-03-02\n'] });
+    const verdict = verdictOf(findings, {}, { rules: await rulesOf('.trivyignore', 'CVE-A exp:2026-02-28\nCVE-B exp:2026-03-02\n') });
     expect(verdict.blocking.map((f) => f.id)).toEqual(['CVE-A']);
     expect([verdict.ignored.length, verdict.bySeverity.CRITICAL.count]).toEqual([1, 1]);
   });
 
-  test('ignored, counts and blocking follow the contract on a real report with a YAML ignore file', () => {
+  test('ignored, counts and blocking follow the contract on a real report with a YAML ignore file', async () => {
     const rules = 'vulnerabilities:\n  - id: CVE-2019-14697\n    purls: ["pkg:apk/alpine/musl"]\n    statement: not reachable\n';
-    const verdict = verdictOf(fixture('alpine-39.json'), {}, { rules: ['.trivyignore.yaml', rules] });
+    const verdict = verdictOf(fixture('alpine-39.json'), {}, { rules: await rulesOf('.trivyignore.yaml', rules) });
     expect(verdict.ignored.map((i) => i.finding.pkgName)).toEqual(['musl']);
     expect(verdict.blocking.map((f) => f.pkgName)).toEqual(['musl-utils']);
     expect(counts(verdict)).toEqual({ critical: 1, high: 0, medium: 4, low: 0, unknown: 0 });

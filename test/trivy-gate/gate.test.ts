@@ -37,7 +37,7 @@ test('each file is read once; both default ignore files apply when both exist; t
     '/ws/.trivyignore.yaml': 'vulnerabilities:\n  - id: CVE-2019-1551\n',
   });
   const given = inputs({ INPUT_REPORT: 'r/*.json', INPUT_BASELINE: 'r/baseline.json' });
-  const result = await runGate(prepareGate(given, '/ws', files), given.reports, NOW);
+  const result = await runGate(await prepareGate(given, '/ws', files), given.reports, NOW);
   expect(result.sources).toEqual(['r/alpine.json']);
   expect(result.ignoreFiles).toEqual(['.trivyignore', '.trivyignore.yaml']);
   expect([result.verdict.ignored.length, result.verdict.passed, result.verdict.inBaseline]).toEqual([4, true, 2]);
@@ -52,14 +52,14 @@ test.each([
 ])('%j → %s', async (env, message) => {
   const { files } = memoryFiles({ '/ws/r.json': fixture('npm.json') });
   const given = inputs(env);
-  // prepareGate throws at once (ignore file, baseline); runGate rejects (reports).
-  await expect((async () => runGate(prepareGate(given, '/ws', files), given.reports, NOW))()).rejects.toThrow(message);
+  // prepareGate rejects (ignore file, baseline), runGate rejects (reports).
+  await expect((async () => runGate(await prepareGate(given, '/ws', files), given.reports, NOW))()).rejects.toThrow(message);
 });
 
 test('SARIF is written where asked and its path returned', async () => {
   const { files, written } = memoryFiles({ '/ws/r.json': fixture('pip.json') });
   const given = inputs({ INPUT_REPORT: 'r.json', INPUT_SARIF: 'out/trivy.sarif' });
-  const result = await runGate(prepareGate(given, '/ws', files), given.reports, NOW);
+  const result = await runGate(await prepareGate(given, '/ws', files), given.reports, NOW);
   expect(result.sarifPath).toBe('/ws/out/trivy.sarif');
   expect(JSON.parse(written['/ws/out/trivy.sarif']).runs[0].results).toHaveLength(2);
 });

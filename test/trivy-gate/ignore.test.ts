@@ -25,29 +25,29 @@ const findings = parseReport(
   ),
 );
 
-function ignoredBy(fileName: string, text: string, now = NOW): string[] {
-  const { rules } = parseIgnoreFile(text, fileName);
+async function ignoredBy(fileName: string, text: string, now = NOW): Promise<string[]> {
+  const { rules } = await parseIgnoreFile(text, fileName);
   return applyIgnoreRules(findings, rules, now).ignored.map(({ finding }) => `${finding.id}@${finding.pkgPath ?? finding.target}`);
 }
 
 describe('.trivyignore (plain)', () => {
-  test('one ID per line, comments and blank lines skipped, an ID covers every kind of finding', () => {
+  test('one ID per line, comments and blank lines skipped, an ID covers every kind of finding', async () => {
     const text = '# accepted risks\n\nCVE-2 # dev dependency\n  aws-access-key-id\nDS-0002\n';
-    expect(ignoredBy('.trivyignore', text)).toEqual(['CVE-2@app/package-lock.json', 'DS-0002@docs/Dockerfile', 'DS-0002@app/Dockerfile', 'aws-access-key-id@tests/fixtures/.env', 'aws-access-key-id@deploy.sh']);
+    expect(await ignoredBy('.trivyignore', text)).toEqual(['CVE-2@app/package-lock.json', 'DS-0002@docs/Dockerfile', 'DS-0002@app/Dockerfile', 'aws-access-key-id@tests/fixtures/.env', 'aws-access-key-id@deploy.sh']);
   });
 
-  test('a misconfiguration is matched by its AVD ID too', () => {
-    expect(ignoredBy('.trivyignore', 'AVD-DS-0002\n')).toHaveLength(2);
+  test('a misconfiguration is matched by its AVD ID too', async () => {
+    expect(await ignoredBy('.trivyignore', 'AVD-DS-0002\n')).toHaveLength(2);
   });
 
-  test('exp: the rule ignores until midnight UTC of that date, then no longer', () => {
-    expect(ignoredBy('.trivyignore', 'CVE-2 exp:2026-03-02')).toHaveLength(1);
-    expect(ignoredBy('.trivyignore', 'CVE-2 exp:2026-03-01')).toHaveLength(0);
-    expect(ignoredBy('.trivyignore', 'CVE-2 exp:2026-03-01', new Date('2026-02-28T23:59:59Z'))).toHaveLength(1);
+  test('exp: the rule ignores until midnight UTC of that date, then no longer', async () => {
+    expect(await ignoredBy('.trivyignore', 'CVE-2 exp:2026-03-02')).toHaveLength(1);
+    expect(await ignoredBy('.trivyignore', 'CVE-2 exp:2026-03-01')).toHaveLength(0);
+    expect(await ignoredBy('.trivyignore', 'CVE-2 exp:2026-03-01', new Date('2026-02-28T23:59:59Z'))).toHaveLength(1);
   });
 
-  test('an expiry that is not a date skips the rule with a warning (the finding still counts), as Trivy does', () => {
-    const parsed = parseIgnoreFile('CVE-2 exp:2026-02-30\nCVE-1 exp:soon\n', '.trivyignore');
+  test('an expiry that is not a date skips the rule with a warning (the finding still counts), as Trivy does', async () => {
+    const parsed = await parseIgnoreFile('CVE-2 exp:2026-02-30\nCVE-1 exp:soon\n', '.trivyignore');
     expect(parsed.rules).toEqual([]);
     expect(parsed.warnings).toEqual([
       ".trivyignore:1: 'exp:2026-02-30' is not a date (exp:YYYY-MM-DD); the rule for CVE-2 is skipped",
@@ -57,12 +57,12 @@ describe('.trivyignore (plain)', () => {
 });
 
 describe('.trivyignore.yaml', () => {
-  test('sections apply to their kind only', () => {
+  test('sections apply to their kind only', async () => {
     const text = 'vulnerabilities:\n  - id: DS-0002\nmisconfigurations:\n  - id: CVE-2\nsecrets:\n  - id: aws-access-key-id\n';
-    expect(ignoredBy('.trivyignore.yaml', text)).toEqual(['aws-access-key-id@tests/fixtures/.env', 'aws-access-key-id@deploy.sh']);
+    expect(await ignoredBy('.trivyignore.yaml', text)).toEqual(['aws-access-key-id@tests/fixtures/.env', 'aws-access-key-id@deploy.sh']);
   });
 
-  test('paths are globs over the target, or for a vulnerability its package path', () => {
+  test('paths are globs over the target, or for a vulnerability its package path', async () => {
     const text = [
       'vulnerabilities:',
       '  - id: CVE-1',
@@ -74,30 +74,30 @@ describe('.trivyignore.yaml', () => {
       '  - id: aws-access-key-id',
       '    paths: ["tests/**"]',
     ].join('\n');
-    expect(ignoredBy('trivyignore.yml', text)).toEqual(['CVE-1@vendor/lodash/package.json', 'DS-0002@docs/Dockerfile', 'aws-access-key-id@tests/fixtures/.env']);
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    paths: ["app/*.json"]\n')).toHaveLength(2);
+    expect(await ignoredBy('trivyignore.yml', text)).toEqual(['CVE-1@vendor/lodash/package.json', 'DS-0002@docs/Dockerfile', 'aws-access-key-id@tests/fixtures/.env']);
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    paths: ["app/*.json"]\n')).toHaveLength(2);
   });
 
-  test('purls: type/namespace/name must match, the version only when the rule gives one', () => {
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    purls: ["pkg:npm/lodash"]\n')).toHaveLength(2);
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    purls: ["pkg:npm/lodash@4.17.10"]\n')).toEqual(['CVE-1@vendor/lodash/package.json']);
+  test('purls: type/namespace/name must match, the version only when the rule gives one', async () => {
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    purls: ["pkg:npm/lodash"]\n')).toHaveLength(2);
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    purls: ["pkg:npm/lodash@4.17.10"]\n')).toEqual(['CVE-1@vendor/lodash/package.json']);
     // A rule narrowed to packages never matches a finding that has no PURL.
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    purls: ["pkg:npm/minimist"]\n')).toEqual([]);
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    purls: ["pkg:npm/minimist"]\n')).toEqual([]);
   });
 
-  test('expired_at as a date or a timestamp; an expired rule no longer ignores', () => {
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    expired_at: 2026-03-02\n')).toHaveLength(1);
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    expired_at: 2026-03-01\n')).toHaveLength(0);
-    expect(ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    expired_at: "2026-03-01T13:00:00Z"\n')).toHaveLength(1);
+  test('expired_at as a date or a timestamp; an expired rule no longer ignores', async () => {
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    expired_at: 2026-03-02\n')).toHaveLength(1);
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    expired_at: 2026-03-01\n')).toHaveLength(0);
+    expect(await ignoredBy('.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-2\n    expired_at: "2026-03-01T13:00:00Z"\n')).toHaveLength(1);
   });
 
-  test('a rule without id, narrowed by paths (newer Trivy), ignores every ID there', () => {
-    expect(ignoredBy('.trivyignore.yaml', 'secrets:\n  - paths: ["tests/**"]\n    statement: synthetic secrets\n')).toEqual(['aws-access-key-id@tests/fixtures/.env']);
+  test('a rule without id, narrowed by paths (newer Trivy), ignores every ID there', async () => {
+    expect(await ignoredBy('.trivyignore.yaml', 'secrets:\n  - paths: ["tests/**"]\n    statement: synthetic secrets\n')).toEqual(['aws-access-key-id@tests/fixtures/.env']);
   });
 
-  test('an empty file and a licenses section ignore nothing', () => {
-    expect(ignoredBy('.trivyignore.yaml', '')).toEqual([]);
-    expect(ignoredBy('.trivyignore.yaml', 'licenses:\n  - id: GPL-3.0\n')).toEqual([]);
+  test('an empty file and a licenses section ignore nothing', async () => {
+    expect(await ignoredBy('.trivyignore.yaml', '')).toEqual([]);
+    expect(await ignoredBy('.trivyignore.yaml', 'licenses:\n  - id: GPL-3.0\n')).toEqual([]);
   });
 
   test.each([
@@ -108,9 +108,9 @@ describe('.trivyignore.yaml', () => {
     ['a bad date', 'vulnerabilities:\n  - id: CVE-1\n    expired_at: next week\n', /expired_at must be a date/],
     ['a bad purl', 'vulnerabilities:\n  - id: CVE-1\n    purls: ["lodash"]\n', /'lodash' is not a package URL/],
     ['paths not a list', 'vulnerabilities:\n  - id: CVE-1\n    paths: vendor\n', /paths must be a list of strings/],
-  ])('invalid: %s', (_name, text, message) => {
-    expect(() => parseIgnoreFile(text, '.trivyignore.yaml')).toThrow(IgnoreFileError);
-    expect(() => parseIgnoreFile(text, '.trivyignore.yaml')).toThrow(message);
+  ])('invalid: %s', async (_name, text, message) => {
+    await expect(parseIgnoreFile(text, '.trivyignore.yaml')).rejects.toThrow(IgnoreFileError);
+    await expect(parseIgnoreFile(text, '.trivyignore.yaml')).rejects.toThrow(message);
   });
 });
 
