@@ -9,7 +9,7 @@ import { trivyFixtures } from '../harness.js';
 import { parseReport, ReportError } from '../../actions/trivy-gate/report.js';
 import { judge, type Policy } from '../../actions/trivy-gate/policy.js';
 import { parseIgnoreFile, type IgnoreRule } from '../../actions/trivy-gate/ignore.js';
-import type { Finding } from '../../actions/trivy-gate/findings.js';
+import { dedupe, type Finding } from '../../actions/trivy-gate/findings.js';
 import { misconfiguration, report, secret, vulnerability } from './reports.js';
 
 const fixtures = trivyFixtures;
@@ -152,6 +152,25 @@ describe('edge cases', () => {
       ),
     );
     expect(verdictOf(findings).blocking).toHaveLength(3 + 3 + 2);
+  });
+
+  test('one ID in many packages of a target (past the chain that moves to identity keys): each package counts once, copies merge', () => {
+    const packages = (severity: string, fixed?: string) =>
+      Array.from({ length: 150 }, (_, i) => vulnerability({ id: 'CVE-9', pkg: `lib${i}`, severity, fixed, path: i % 2 ? `jars/lib${i}.jar` : undefined }));
+    const findings = built(
+      report(
+        { target: 'image', vulnerabilities: packages('LOW') },
+        { target: 'other', vulnerabilities: packages('LOW') },
+        { target: 'image', vulnerabilities: [...packages('CRITICAL', '2.0'), vulnerability({ id: 'CVE-9', pkg: 'lib0', severity: 'LOW', path: 'elsewhere.jar' })] },
+      ),
+    );
+    const unique = dedupe(findings);
+    expect(unique).toHaveLength(301);
+    // The first copies keep their place; the later CRITICAL copies with a fix merged into them.
+    expect(unique.slice(0, 150).every((f) => f.target === 'image' && f.severity === 'CRITICAL' && f.fixedVersion === '2.0')).toBe(true);
+    expect(unique.slice(150, 300).every((f) => f.target === 'other' && f.severity === 'LOW' && f.fixedVersion === undefined)).toBe(true);
+    expect([unique[300].pkgName, unique[300].pkgPath]).toEqual(['lib0', 'elsewhere.jar']);
+    expect(new Set(unique.map((f) => f.key)).size).toBe(301);
   });
 
   test('misconfigurations: PASS never counts, FAIL does', () => {
