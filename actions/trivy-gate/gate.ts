@@ -4,6 +4,7 @@
  * small interface so tests and the benchmark can count reads; `now` is a parameter (rule expiry).
  */
 import { existsSync, globSync, mkdirSync, readFileSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../lib/inputs.js';
 import type { GateInputs } from './config.js';
@@ -11,12 +12,15 @@ import type { Finding } from './findings.js';
 import { expiryWarnings, IgnoreFileError, parseIgnoreFile, type IgnoreRule } from './ignore.js';
 import { judge, type Verdict } from './policy.js';
 import { findingsOf, parseJson, ReportError } from './report.js';
-import { sarifText } from './sarif.js';
+import { sarifChunks } from './sarif.js';
 
 export interface GateFiles {
   readText(path: string): string;
-  /** Writes the file from its text in pieces (a SARIF log for 100,000 findings is never one string). */
-  writeChunks(path: string, chunks: Iterable<string>): Promise<void>;
+  /**
+   * Writes the file from its bytes in pieces (a SARIF log for 100,000 findings is never one
+   * string). A piece stays as it is only until the piece after the next is asked for (sarifChunks).
+   */
+  writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<void>;
   exists(path: string): boolean;
   glob(pattern: string, cwd: string): string[];
 }
@@ -30,12 +34,12 @@ export const localFiles: GateFiles = {
     const file = await open(path, 'w');
     try {
       // The kernel copies a piece into the file on libuv's thread while this one makes the next
-      // piece: for a 35 MB SARIF log that copy took as long as a third of making the text.
+      // piece: for a 35 MB SARIF log that copy took as long as a third of making the text. The
+      // piece after that reuses this one's buffer, so it is asked for only once this is written.
       let writing: Promise<unknown> | undefined;
       for (const chunk of chunks) {
-        const bytes = Buffer.from(chunk, 'utf8');
         await writing;
-        writing = file.write(bytes);
+        writing = writeAll(file, chunk);
       }
       await writing;
     } finally {
@@ -45,6 +49,10 @@ export const localFiles: GateFiles = {
   exists: (path) => existsSync(path),
   glob: (pattern, cwd) => globSync(pattern, { cwd }),
 };
+
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length; ) at += (await file.write(bytes, at)).bytesWritten;
+}
 
 /** Ignore files looked for in the workspace when `ignore-file` is not given (both when both exist). */
 export const DEFAULT_IGNORE_FILES = ['.trivyignore', '.trivyignore.yaml'];
@@ -164,7 +172,7 @@ export async function runGate(prepared: PreparedGate, reports: string[], now: Da
   let sarifPath: string | undefined;
   if (inputs.sarif) {
     sarifPath = resolve(workspace, inputs.sarif);
-    await files.writeChunks(sarifPath, sarifText(verdict));
+    await files.writeChunks(sarifPath, sarifChunks(verdict));
   }
   return { verdict, sources: reportPaths.map((path) => shown(path, workspace)), ignoreFiles: ignore.used, warnings, sarifPath };
 }

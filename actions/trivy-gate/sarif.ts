@@ -142,7 +142,6 @@ export function toSarif(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, tool
   return logWith(rules, verdict.findings.map((finding, i) => result(finding, indexes[i])), toolVersion);
 }
 
-const CHUNK_CHARS = 1 << 20;
 const quote = (text: string) => JSON.stringify(text);
 const RANKS = Object.keys(SECURITY_SEVERITY) as Severity[]; // most severe first
 
@@ -158,12 +157,66 @@ function ruleJson(finding: Finding, severity: Severity): string {
 }
 
 /**
- * The text of `JSON.stringify(toSarif(verdict)) + "\n"`, the same bytes (a test compares them), in
- * pieces of about 1 MiB, written by hand around JSON.stringify of each string: for 100,000
- * findings the log as objects (a dozen per result and per rule) and as one string doubled the
- * step's peak memory and time (bench/trivy-gate.ts).
+ * The bytes of the log, made into two buffers in turn. Bytes a report has many times over (the text
+ * around a result's package, per rule and level and per location) are kept encoded and copied; the
+ * rest is encoded straight into the buffer. No string of the log is made, so for 100,000 findings
+ * (35 MB) neither their garbage nor the encoding of each piece costs anything: the text made as
+ * strings was 65 ms cold, plus 45 ms to flatten and encode it, and two scavenges of 10–17 ms each
+ * for the strings' garbage (bench/README.md).
  */
-export function* sarifText(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): Generator<string> {
+class SarifBytes {
+  private readonly slots = [Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES)];
+  private slot = 0;
+  private buffer = this.slots[0];
+  private at = 0;
+
+  get full(): boolean {
+    return this.at >= CHUNK_BYTES;
+  }
+
+  text(text: string): void {
+    this.room(text.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    this.at += this.buffer.write(text, this.at);
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
+  /** The bytes so far; the next ones go to the other buffer, so these stay as they are until the piece after the next is taken. */
+  take(): Uint8Array {
+    const piece = this.buffer.subarray(0, this.at);
+    this.slot ^= 1;
+    this.buffer = this.slots[this.slot];
+    this.at = 0;
+    return piece;
+  }
+
+  /** A result larger than the slack (a very long message) grows this buffer. */
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafe(this.at + bytes + SLACK_BYTES);
+    this.buffer.copy(larger, 0, 0, this.at);
+    this.buffer = this.slots[this.slot] = larger;
+  }
+}
+
+const CHUNK_BYTES = 1 << 20;
+const SLACK_BYTES = 1 << 16;
+const COMMA = Buffer.from(',');
+const SPACE = Buffer.from(' ');
+const NONE = Buffer.from('none');
+
+/**
+ * `JSON.stringify(toSarif(verdict)) + "\n"`, the same bytes (tests compare them), in pieces of
+ * about 1 MiB, written by hand around JSON.stringify of each string: for 100,000 findings the log
+ * as objects (a dozen per result and per rule) and as one string doubled the step's peak memory
+ * and time (bench/trivy-gate.ts). A piece is a view of one of two buffers: it stays as it is until
+ * the piece after the next is asked for, so write it (or copy it) before that.
+ */
+export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): Generator<Uint8Array> {
   const { findings } = verdict;
   // Rules: one per ID, from its first finding, at the highest severity of its findings.
   const ruleOf = new Map<string, number>();
@@ -184,25 +237,24 @@ export function* sarifText(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, t
     }
     indexes[i] = index;
   }
-  let chunk = `{"$schema":${quote(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"tool":{"driver":{"name":"trivy-gate","informationUri":"https://github.com/aquasecurity/trivy","rules":[`;
+  const out = new SarifBytes();
+  out.text(`{"$schema":${quote(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"tool":{"driver":{"name":"trivy-gate","informationUri":"https://github.com/aquasecurity/trivy","rules":[`);
   for (let r = 0; r < firstOfRule.length; r++) {
-    chunk += `${r ? ',' : ''}${ruleJson(findings[firstOfRule[r]], RANKS[ranks[r]])}`;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
+    if (r) out.bytes(COMMA);
+    out.text(ruleJson(findings[firstOfRule[r]], RANKS[ranks[r]]));
+    if (out.full) yield out.take();
   }
-  chunk += `]${toolVersion ? `,"version":${quote(toolVersion)}` : ''}}},"results":[`;
-  const text = new ResultTexts();
+  out.text(`]${toolVersion ? `,"version":${quote(toolVersion)}` : ''}}},"results":[`);
+  const results = new ResultWriter(out);
+  const { blockingSet } = verdict;
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
-    chunk += `${i ? ',' : ''}${text.of(finding, indexes[i], levelOf(finding, verdict.blockingSet.has(finding)))}`;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
+    if (i) out.bytes(COMMA);
+    results.write(finding, indexes[i], levelOf(finding, blockingSet.has(finding)));
+    if (out.full) yield out.take();
   }
-  yield `${chunk}]}]}\n`;
+  out.text(']}]}\n');
+  yield out.take();
 }
 
 /** A string's JSON text without its quotes, when it needs no escape at all (the common case). */
@@ -222,27 +274,25 @@ const keepsEnd = (text: string) => {
 };
 
 const LEVEL_CODE = { error: 0, warning: 1, note: 2 } as const;
-const SEVERITY_TEXT = Object.fromEntries(RANKS.map((severity) => [severity, `\\nSeverity: ${severity}\\nFixed version: `])) as Record<Severity, string>;
+const SEVERITY_BYTES = Object.fromEntries(RANKS.map((severity) => [severity, Buffer.from(`\\nSeverity: ${severity}\\nFixed version: `)])) as Record<Severity, Buffer>;
 
 /**
  * Each result's JSON, as `JSON.stringify` writes the result object of resultMaker. A report of
  * 100,000 findings is mostly vulnerabilities that share their rule, level and target with many
- * others, so the text before the package and after the fixed version is made once per rule and
- * level and once per location, and only the package, versions and severity are joined per
- * finding: no message string, no JSON.stringify copy, no array per finding. A finding whose
- * fields need escaping, and every misconfiguration and secret, takes the general path.
+ * others, so the bytes before the package and after the fixed version are made once per rule and
+ * level and once per location, and only the package, versions and severity are written per
+ * finding. A finding whose fields need escaping, and every misconfiguration and secret, takes the
+ * general path: its text made as a string.
  */
-class ResultTexts {
-  private readonly heads: string[] = []; // by rule index × 3 + level: `{"ruleId":…,"message":{"text":"<id> in `
-  private readonly tails = new Map<string, Map<string, string>>(); // by target, then location: `\nTarget: …}}}]}` up to the line
+class ResultWriter {
+  private readonly heads: Buffer[] = []; // by rule index × 3 + level: `{"ruleId":…,"message":{"text":"<id> in `
+  private readonly tails = new Map<string, Map<string, Buffer>>(); // by target, then location: `\nTarget: …}}}]}` up to the line
   private readonly uris = new Map<string, string>(); // quoted, per target or package path
 
-  of(finding: Finding, ruleIndex: number, level: SarifResult['level']): string {
-    if (finding.kind === 'vulnerability') {
-      const fast = this.vulnerability(finding, ruleIndex, level);
-      if (fast !== undefined) return fast;
-    }
-    return this.general(finding, ruleIndex, level);
+  constructor(private readonly out: SarifBytes) {}
+
+  write(finding: Finding, ruleIndex: number, level: SarifResult['level']): void {
+    if (finding.kind !== 'vulnerability' || !this.vulnerability(finding, ruleIndex, level)) this.out.text(this.general(finding, ruleIndex, level));
   }
 
   private uri(where: string): string {
@@ -259,27 +309,39 @@ class ResultTexts {
     );
   }
 
-  /** The text of describe(finding) joined from its parts, or undefined when a part needs escaping. */
-  private vulnerability(finding: Finding, ruleIndex: number, level: SarifResult['level']): string | undefined {
+  /** Writes the result from its parts, as describe(finding) reads; false (nothing written) when a part needs escaping. */
+  private vulnerability(finding: Finding, ruleIndex: number, level: SarifResult['level']): boolean {
     const { pkgName, installedVersion, fixedVersion, target } = finding;
     const pkg = pkgName ?? 'unknown package';
     // describe() trims the end of its first line: only a plain last character keeps this exact.
-    const first = installedVersion === undefined ? (keepsEnd(pkg) ? pkg : undefined) : keepsEnd(installedVersion) ? `${pkg} ${installedVersion}` : undefined;
-    if (first === undefined || !plain(first) || (fixedVersion !== undefined && !plain(fixedVersion))) return undefined;
+    if (!keepsEnd(installedVersion ?? pkg) || !plain(pkg) || (installedVersion !== undefined && !plain(installedVersion))) return false;
+    if (fixedVersion !== undefined && !plain(fixedVersion)) return false;
     const headAt = ruleIndex * 3 + LEVEL_CODE[level];
     let head = this.heads[headAt];
     if (head === undefined) {
-      if (!plain(finding.id)) return undefined;
-      head = this.heads[headAt] = `{"ruleId":${quote(finding.id)},"ruleIndex":${ruleIndex},"level":"${level}","message":{"text":"${finding.id} in `;
+      if (!plain(finding.id)) return false;
+      head = this.heads[headAt] = Buffer.from(`{"ruleId":${quote(finding.id)},"ruleIndex":${ruleIndex},"level":"${level}","message":{"text":"${finding.id} in `);
     }
     let byWhere = this.tails.get(target);
     if (byWhere === undefined) this.tails.set(target, (byWhere = new Map()));
     const where = finding.pkgPath ?? target;
     let tail = byWhere.get(where);
     if (tail === undefined) {
-      if (!plain(target)) return undefined;
-      byWhere.set(where, (tail = `\\nTarget: ${target}"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":${this.uri(where)}},"region":{"startLine":1}}}]}`));
+      if (!plain(target)) return false;
+      tail = Buffer.from(`\\nTarget: ${target}"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":${this.uri(where)}},"region":{"startLine":1}}}]}`);
+      byWhere.set(where, tail);
     }
-    return `${head}${first}${SEVERITY_TEXT[finding.severity]}${fixedVersion ?? 'none'}${tail}`;
+    const { out } = this;
+    out.bytes(head);
+    out.text(pkg);
+    if (installedVersion !== undefined) {
+      out.bytes(SPACE);
+      out.text(installedVersion);
+    }
+    out.bytes(SEVERITY_BYTES[finding.severity]);
+    if (fixedVersion === undefined) out.bytes(NONE);
+    else out.text(fixedVersion);
+    out.bytes(tail);
+    return true;
   }
 }

@@ -17,7 +17,8 @@ function memoryFiles(contents: Record<string, string>) {
       if (!(path in contents)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
       return contents[path];
     },
-    writeChunks: async (path, chunks) => void (written[path] = [...chunks].join('')),
+    // Each piece copied as it comes: its buffer is reused for the piece after the next.
+    writeChunks: async (path, chunks) => void (written[path] = Buffer.concat(Array.from(chunks, (piece) => Buffer.from(piece))).toString('utf8')),
     exists: (path) => path in contents,
     glob: (pattern) => {
       const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);

@@ -1,12 +1,14 @@
 /** Inputs, SARIF (validated against the SARIF 2.1.0 schema) and the job summary. */
 import '@microsoft/jest-sarif';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trivyFixtures } from '../harness.js';
 import { readInputs } from '../../actions/trivy-gate/config.js';
+import { localFiles } from '../../actions/trivy-gate/gate.js';
 import { parseReport } from '../../actions/trivy-gate/report.js';
 import { judge } from '../../actions/trivy-gate/policy.js';
-import { sarifText, toSarif } from '../../actions/trivy-gate/sarif.js';
+import { sarifChunks, toSarif } from '../../actions/trivy-gate/sarif.js';
 import { cell, failureMessage, renderSummary } from '../../actions/trivy-gate/summary.js';
 import { cacheKey, trivyArgs } from '../../actions/trivy-gate/scan.js';
 import { report, vulnerability } from './reports.js';
@@ -56,11 +58,14 @@ describe('SARIF', () => {
     expect(sarif.runs[0].results.filter((r) => r.level === 'error')).toHaveLength(verdict.blocking.length);
   });
 
-  test('the SARIF text written in pieces is JSON.stringify of the log, byte for byte, across chunk boundaries', () => {
+  // Each piece copied as it comes: its buffer is reused for the piece after the next.
+  const copies = (pieces: Iterable<Uint8Array>) => Array.from(pieces, (piece) => Buffer.from(piece));
+
+  test('the SARIF text written in pieces is JSON.stringify of the log, byte for byte, across chunk boundaries', async () => {
     const policy = { severities: ['CRITICAL', 'HIGH'] as const, ignoreUnfixed: true, budgets: {} };
     const cases = ['alpine-39.json', 'helm.json', 'secrets.json', 'npm.json'].map((name) => parseReport(readFileSync(join(fixtures, name), 'utf8')));
-    // Over 1 MiB of results, so the text comes in several pieces.
-    cases.push(parseReport(JSON.stringify(report({ target: 'app (debian 12)', vulnerabilities: Array.from({ length: 6000 }, (_, i) => vulnerability({ id: `CVE-2026-${i % 900}`, pkg: `pkg-${i}`, severity: ['CRITICAL', 'LOW', 'HIGH'][i % 3], fixed: i % 4 ? '2.0' : undefined, path: i % 5 ? undefined : `opt/app ${i}/lib.jar` })) }))));
+    // Over 2 MiB of results, so the text comes in several pieces and a buffer is used again.
+    cases.push(parseReport(JSON.stringify(report({ target: 'app (debian 12)', vulnerabilities: Array.from({ length: 12000 }, (_, i) => vulnerability({ id: `CVE-2026-${i % 900}`, pkg: `pkg-${i}`, severity: ['CRITICAL', 'LOW', 'HIGH'][i % 3], fixed: i % 4 ? '2.0' : undefined, path: i % 5 ? undefined : `opt/app ${i}/lib.jar` })) }))));
     cases.push([]);
     // Fields the text made by parts must leave to JSON.stringify: quotes, backslashes, control and
     // non-ASCII characters, lone and paired surrogates, ends that trimEnd cuts, missing fields.
@@ -77,10 +82,21 @@ describe('SARIF', () => {
     cases.push(parseReport(JSON.stringify(report(...odd.map((text) => ({ target: `image (${text})`, vulnerabilities: tricky })), { target: 'plain', vulnerabilities: tricky }))));
     for (const findings of cases) {
       const verdict = judge({ findings, rules: [], policy: { ...policy, severities: [...policy.severities] }, now: NOW });
-      const pieces = [...sarifText(verdict)];
-      expect(pieces.join('')).toBe(`${JSON.stringify(toSarif(verdict))}\n`);
-      expect([...sarifText(verdict, '0.50.1')].join('')).toBe(`${JSON.stringify(toSarif(verdict, '0.50.1'))}\n`);
-      if (findings.length === 6000) expect(pieces.length).toBeGreaterThan(1);
+      const pieces = copies(sarifChunks(verdict));
+      expect(Buffer.concat(pieces).toString('utf8')).toBe(`${JSON.stringify(toSarif(verdict))}\n`);
+      expect(Buffer.concat(pieces).equals(Buffer.from(`${JSON.stringify(toSarif(verdict))}\n`))).toBe(true);
+      expect(Buffer.concat(copies(sarifChunks(verdict, '0.50.1'))).toString('utf8')).toBe(`${JSON.stringify(toSarif(verdict, '0.50.1'))}\n`);
+      if (findings.length === 12000) {
+        expect(pieces.length).toBeGreaterThan(2);
+        // Written as the step writes it: each piece while the next is made, two buffers in turn.
+        const dir = mkdtempSync(join(tmpdir(), 'sarif-'));
+        try {
+          await localFiles.writeChunks(join(dir, 'out/trivy.sarif'), sarifChunks(verdict));
+          expect(readFileSync(join(dir, 'out/trivy.sarif')).equals(Buffer.concat(pieces))).toBe(true);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
     }
   });
 
