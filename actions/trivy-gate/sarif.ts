@@ -157,17 +157,15 @@ function ruleJson(finding: Finding, severity: Severity): string {
 }
 
 /**
- * The bytes of the log, made into two buffers in turn. Bytes a report has many times over (the text
- * around a result's package, per rule and level and per location) are kept encoded and copied; the
- * rest is encoded straight into the buffer. No string of the log is made, so for 100,000 findings
- * (35 MB) neither their garbage nor the encoding of each piece costs anything: the text made as
- * strings was 65 ms cold, plus 45 ms to flatten and encode it, and two scavenges of 10–17 ms each
- * for the strings' garbage (bench/README.md).
+ * The bytes of the log, made into one buffer a piece at a time. Bytes a report has many times over
+ * (the text around a result's package, per rule and level and per location) are kept encoded and
+ * copied; the rest is encoded straight into the buffer. No string of the log is made, so for
+ * 100,000 findings (35 MB) neither their garbage nor the encoding of each piece costs anything: the
+ * text made as strings was 65 ms cold, plus 45 ms to flatten and encode it, and two scavenges of
+ * 10–17 ms each for the strings' garbage (bench/README.md).
  */
 class SarifBytes {
-  private readonly slots = [Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES)];
-  private slot = 0;
-  private buffer = this.slots[0];
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
   private at = 0;
 
   get full(): boolean {
@@ -185,36 +183,39 @@ class SarifBytes {
     this.at += bytes.length;
   }
 
-  /** The bytes so far; the next ones go to the other buffer, so these stay as they are until the piece after the next is taken. */
+  /** One ASCII character: a store, where set() is a call. */
+  byte(code: number): void {
+    this.room(1);
+    this.buffer[this.at++] = code;
+  }
+
+  /** The bytes so far, as they are until the next piece is asked for: the buffer is then filled again. */
   take(): Uint8Array {
     const piece = this.buffer.subarray(0, this.at);
-    this.slot ^= 1;
-    this.buffer = this.slots[this.slot];
     this.at = 0;
     return piece;
   }
 
-  /** A result larger than the slack (a very long message) grows this buffer. */
+  /** A result larger than the slack (a very long message) grows the buffer. */
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
     const larger = Buffer.allocUnsafe(this.at + bytes + SLACK_BYTES);
     this.buffer.copy(larger, 0, 0, this.at);
-    this.buffer = this.slots[this.slot] = larger;
+    this.buffer = larger;
   }
 }
 
 const CHUNK_BYTES = 1 << 20;
 const SLACK_BYTES = 1 << 16;
-const COMMA = Buffer.from(',');
-const SPACE = Buffer.from(' ');
-const NONE = Buffer.from('none');
+const COMMA = 0x2c;
+const SPACE = 0x20;
 
 /**
  * `JSON.stringify(toSarif(verdict)) + "\n"`, the same bytes (tests compare them), in pieces of
  * about 1 MiB, written by hand around JSON.stringify of each string: for 100,000 findings the log
  * as objects (a dozen per result and per rule) and as one string doubled the step's peak memory
- * and time (bench/trivy-gate.ts). A piece is a view of one of two buffers: it stays as it is until
- * the piece after the next is asked for, so write it (or copy it) before that.
+ * and time (bench/trivy-gate.ts). A piece is a view of one buffer: it stays as it is only until
+ * the next piece is asked for, so write it (or copy it) before that.
  */
 export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): Generator<Uint8Array> {
   const { findings } = verdict;
@@ -240,7 +241,7 @@ export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blockingSet'>,
   const out = new SarifBytes();
   out.text(`{"$schema":${quote(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"tool":{"driver":{"name":"trivy-gate","informationUri":"https://github.com/aquasecurity/trivy","rules":[`);
   for (let r = 0; r < firstOfRule.length; r++) {
-    if (r) out.bytes(COMMA);
+    if (r) out.byte(COMMA);
     out.text(ruleJson(findings[firstOfRule[r]], RANKS[ranks[r]]));
     if (out.full) yield out.take();
   }
@@ -249,7 +250,7 @@ export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blockingSet'>,
   const { blockingSet } = verdict;
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
-    if (i) out.bytes(COMMA);
+    if (i) out.byte(COMMA);
     results.write(finding, indexes[i], levelOf(finding, blockingSet.has(finding)));
     if (out.full) yield out.take();
   }
@@ -275,6 +276,7 @@ const keepsEnd = (text: string) => {
 
 const LEVEL_CODE = { error: 0, warning: 1, note: 2 } as const;
 const SEVERITY_BYTES = Object.fromEntries(RANKS.map((severity) => [severity, Buffer.from(`\\nSeverity: ${severity}\\nFixed version: `)])) as Record<Severity, Buffer>;
+const SEVERITY_NO_FIX_BYTES = Object.fromEntries(RANKS.map((severity) => [severity, Buffer.from(`\\nSeverity: ${severity}\\nFixed version: none`)])) as Record<Severity, Buffer>;
 
 /**
  * Each result's JSON, as `JSON.stringify` writes the result object of resultMaker. A report of
@@ -335,12 +337,15 @@ class ResultWriter {
     out.bytes(head);
     out.text(pkg);
     if (installedVersion !== undefined) {
-      out.bytes(SPACE);
+      out.byte(SPACE);
       out.text(installedVersion);
     }
-    out.bytes(SEVERITY_BYTES[finding.severity]);
-    if (fixedVersion === undefined) out.bytes(NONE);
-    else out.text(fixedVersion);
+    if (fixedVersion === undefined) {
+      out.bytes(SEVERITY_NO_FIX_BYTES[finding.severity]);
+    } else {
+      out.bytes(SEVERITY_BYTES[finding.severity]);
+      out.text(fixedVersion);
+    }
     out.bytes(tail);
     return true;
   }

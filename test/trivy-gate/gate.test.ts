@@ -17,7 +17,7 @@ function memoryFiles(contents: Record<string, string>) {
       if (!(path in contents)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
       return contents[path];
     },
-    // Each piece copied as it comes: its buffer is reused for the piece after the next.
+    // Each piece copied as it comes: its buffer is filled again for the next.
     writeChunks: async (path, chunks) => void (written[path] = Buffer.concat(Array.from(chunks, (piece) => Buffer.from(piece))).toString('utf8')),
     exists: (path) => path in contents,
     glob: (pattern) => {

@@ -58,13 +58,13 @@ describe('SARIF', () => {
     expect(sarif.runs[0].results.filter((r) => r.level === 'error')).toHaveLength(verdict.blocking.length);
   });
 
-  // Each piece copied as it comes: its buffer is reused for the piece after the next.
+  // Each piece copied as it comes: its buffer is filled again for the next.
   const copies = (pieces: Iterable<Uint8Array>) => Array.from(pieces, (piece) => Buffer.from(piece));
 
   test('the SARIF text written in pieces is JSON.stringify of the log, byte for byte, across chunk boundaries', async () => {
     const policy = { severities: ['CRITICAL', 'HIGH'] as const, ignoreUnfixed: true, budgets: {} };
     const cases = ['alpine-39.json', 'helm.json', 'secrets.json', 'npm.json'].map((name) => parseReport(readFileSync(join(fixtures, name), 'utf8')));
-    // Over 2 MiB of results, so the text comes in several pieces and a buffer is used again.
+    // Over 2 MiB of results, so the text comes in several pieces.
     cases.push(parseReport(JSON.stringify(report({ target: 'app (debian 12)', vulnerabilities: Array.from({ length: 12000 }, (_, i) => vulnerability({ id: `CVE-2026-${i % 900}`, pkg: `pkg-${i}`, severity: ['CRITICAL', 'LOW', 'HIGH'][i % 3], fixed: i % 4 ? '2.0' : undefined, path: i % 5 ? undefined : `opt/app ${i}/lib.jar` })) }))));
     cases.push([]);
     // Fields the text made by parts must leave to JSON.stringify: quotes, backslashes, control and
@@ -88,7 +88,7 @@ describe('SARIF', () => {
       expect(Buffer.concat(copies(sarifChunks(verdict, '0.50.1'))).toString('utf8')).toBe(`${JSON.stringify(toSarif(verdict, '0.50.1'))}\n`);
       if (findings.length === 12000) {
         expect(pieces.length).toBeGreaterThan(2);
-        // Written as the step writes it: each piece while the next is made, two buffers in turn.
+        // Written as the step writes it, each piece before the next is made.
         const dir = mkdtempSync(join(tmpdir(), 'sarif-'));
         try {
           await localFiles.writeChunks(join(dir, 'out/trivy.sarif'), sarifChunks(verdict));
