@@ -3,7 +3,7 @@
  * for the blocking ones; rules carry GitHub's `security-severity` so code scanning ranks them the
  * way Trivy's own SARIF does. Secret findings never carry the matched text, only where it is.
  */
-import type { Finding, Severity } from './findings.js';
+import type { Finding, FindingKind, Severity } from './findings.js';
 import type { Verdict } from './policy.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -100,16 +100,16 @@ function rulesOf(findings: readonly Finding[]): { rules: SarifRule[]; indexes: U
 }
 
 /** Makes each finding's result in turn; many findings share a target, so URIs are kept. */
-function resultMaker(verdict: Pick<Verdict, 'blockingSet'>): (finding: Finding, ruleIndex: number) => SarifResult {
+function resultMaker(verdict: Pick<Verdict, 'blocks'>): (finding: Finding, ruleIndex: number, index: number) => SarifResult {
   const uris = new Map<string, string>();
-  return (finding, ruleIndex) => {
+  return (finding, ruleIndex, index) => {
     const where = finding.kind === 'vulnerability' ? (finding.pkgPath ?? finding.target) : finding.target;
     let uri = uris.get(where);
     if (uri === undefined) uris.set(where, (uri = uriOf(where)));
     return {
       ruleId: finding.id,
       ruleIndex,
-      level: levelOf(finding, verdict.blockingSet.has(finding)),
+      level: levelOf(finding, verdict.blocks[index] === 1),
       message: { text: describe(finding) },
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: finding.line ?? 1 } } }],
     };
@@ -136,40 +136,63 @@ function logWith(rules: SarifRule[], results: SarifResult[], toolVersion?: strin
   };
 }
 
-export function toSarif(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): SarifLog {
+export function toSarif(verdict: Pick<Verdict, 'findings' | 'blocks'>, toolVersion?: string): SarifLog {
   const { rules, indexes } = rulesOf(verdict.findings);
   const result = resultMaker(verdict);
-  return logWith(rules, verdict.findings.map((finding, i) => result(finding, indexes[i])), toolVersion);
+  return logWith(rules, verdict.findings.map((finding, i) => result(finding, indexes[i], i)), toolVersion);
 }
 
 const quote = (text: string) => JSON.stringify(text);
 const RANKS = Object.keys(SECURITY_SEVERITY) as Severity[]; // most severe first
 
-/** A rule's JSON as JSON.stringify writes the rule object of rulesOf (same members, same order). */
-function ruleJson(finding: Finding, severity: Severity): string {
+/**
+ * A rule's JSON as JSON.stringify writes the rule object of rulesOf (same members, same order),
+ * written in parts: "help" is the title and the URL joined by a line break, and the JSON of a
+ * joined string is the JSON of its parts joined (escapes are per character).
+ */
+function writeRule(out: ByteWriter, finding: Finding, severity: Severity): void {
   const title = finding.title ?? finding.id;
-  const helpUri = finding.primaryUrl?.startsWith('http') ? `,"helpUri":${quote(finding.primaryUrl)}` : '';
-  const help = `${title}${finding.primaryUrl ? `\n${finding.primaryUrl}` : ''}`;
-  return (
-    `{"id":${quote(finding.id)},"name":${quote(finding.kind)},"shortDescription":{"text":${quote(title)}}${helpUri},"help":{"text":${quote(help)}},` +
-    `"properties":{"tags":["security",${quote(finding.kind)}],"security-severity":"${SECURITY_SEVERITY[severity]}","precision":"very-high"}}`
-  );
+  const url = finding.primaryUrl;
+  out.text('{"id":');
+  out.json(finding.id);
+  out.text(',"name":"');
+  out.text(finding.kind);
+  out.text('","shortDescription":{"text":');
+  out.json(title);
+  out.byte(CLOSE_BRACE);
+  if (url?.startsWith('http')) {
+    out.text(',"helpUri":');
+    out.json(url);
+  }
+  out.text(',"help":{"text":"');
+  out.jsonBody(title);
+  if (url) {
+    out.text('\\n');
+    out.jsonBody(url);
+  }
+  out.bytes(RULE_ENDS[finding.kind][severity]);
 }
 
-/**
- * The bytes of the log, made into one buffer a piece at a time. Bytes a report has many times over
- * (the text around a result's package, per rule and level and per location) are kept encoded and
- * copied; the rest is encoded straight into the buffer. No string of the log is made, so for
- * 100,000 findings (35 MB) neither their garbage nor the encoding of each piece costs anything: the
- * text made as strings was 65 ms cold, plus 45 ms to flatten and encode it, and two scavenges of
- * 10–17 ms each for the strings' garbage (bench/README.md).
- */
-class SarifBytes {
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
-  private at = 0;
+/** The end of a rule, from the end of its help text, by kind and severity. */
+const RULE_ENDS = Object.fromEntries(
+  (['vulnerability', 'misconfiguration', 'secret'] as const).map((kind) => [
+    kind,
+    Object.fromEntries(
+      RANKS.map((severity) => [severity, Buffer.from(`"},"properties":{"tags":["security","${kind}"],"security-severity":"${SECURITY_SEVERITY[severity]}","precision":"very-high"}}`)]),
+    ),
+  ]),
+) as Record<FindingKind, Record<Severity, Buffer>>;
 
-  get full(): boolean {
-    return this.at >= CHUNK_BYTES;
+/** Bytes written into a buffer that grows when a piece does not fit. */
+class ByteWriter {
+  buffer: Buffer;
+  at = 0;
+
+  constructor(
+    size: number,
+    private readonly slack: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(size + slack);
   }
 
   text(text: string): void {
@@ -183,10 +206,53 @@ class SarifBytes {
     this.at += bytes.length;
   }
 
+  /** Bytes `start` to `end` of another buffer: a copy, where a view of them to set() would be an object. */
+  copy(source: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    this.at += source.copy(this.buffer, this.at, start, end);
+  }
+
   /** One ASCII character: a store, where set() is a call. */
   byte(code: number): void {
     this.room(1);
     this.buffer[this.at++] = code;
+  }
+
+  /** A string as JSON.stringify writes it. */
+  json(text: string): void {
+    this.byte(QUOTE);
+    this.jsonBody(text);
+    this.byte(QUOTE);
+  }
+
+  /** A string as JSON.stringify writes it, without its quotes: no new string unless it needs escapes. */
+  jsonBody(text: string): void {
+    this.text(plain(text) ? text : quote(text).slice(1, -1));
+  }
+
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafe(this.at + bytes + this.slack);
+    this.buffer.copy(larger, 0, 0, this.at);
+    this.buffer = larger;
+  }
+}
+
+/**
+ * The bytes of the log, made into one buffer a piece at a time. Bytes a report has many times over
+ * (the text around a result's package, per rule and level and per location) are kept encoded and
+ * copied; the rest is encoded straight into the buffer. No string of the log is made, so for
+ * 100,000 findings (35 MB) neither their garbage nor the encoding of each piece costs anything: the
+ * text made as strings was 65 ms cold, plus 45 ms to flatten and encode it, and two scavenges of
+ * 10–17 ms each for the strings' garbage (bench/README.md).
+ */
+class SarifBytes extends ByteWriter {
+  constructor() {
+    super(CHUNK_BYTES, SLACK_BYTES);
+  }
+
+  get full(): boolean {
+    return this.at >= CHUNK_BYTES;
   }
 
   /** The bytes so far, as they are until the next piece is asked for: the buffer is then filled again. */
@@ -195,20 +261,14 @@ class SarifBytes {
     this.at = 0;
     return piece;
   }
-
-  /** A result larger than the slack (a very long message) grows the buffer. */
-  private room(bytes: number): void {
-    if (this.at + bytes <= this.buffer.length) return;
-    const larger = Buffer.allocUnsafe(this.at + bytes + SLACK_BYTES);
-    this.buffer.copy(larger, 0, 0, this.at);
-    this.buffer = larger;
-  }
 }
 
 const CHUNK_BYTES = 1 << 20;
 const SLACK_BYTES = 1 << 16;
 const COMMA = 0x2c;
 const SPACE = 0x20;
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
 
 /**
  * `JSON.stringify(toSarif(verdict)) + "\n"`, the same bytes (tests compare them), in pieces of
@@ -217,7 +277,7 @@ const SPACE = 0x20;
  * and time (bench/trivy-gate.ts). A piece is a view of one buffer: it stays as it is only until
  * the next piece is asked for, so write it (or copy it) before that.
  */
-export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blockingSet'>, toolVersion?: string): Generator<Uint8Array> {
+export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blocks'>, toolVersion?: string): Generator<Uint8Array> {
   const { findings } = verdict;
   // Rules: one per ID, from its first finding, at the highest severity of its findings.
   const ruleOf = new Map<string, number>();
@@ -242,16 +302,16 @@ export function* sarifChunks(verdict: Pick<Verdict, 'findings' | 'blockingSet'>,
   out.text(`{"$schema":${quote(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"tool":{"driver":{"name":"trivy-gate","informationUri":"https://github.com/aquasecurity/trivy","rules":[`);
   for (let r = 0; r < firstOfRule.length; r++) {
     if (r) out.byte(COMMA);
-    out.text(ruleJson(findings[firstOfRule[r]], RANKS[ranks[r]]));
+    writeRule(out, findings[firstOfRule[r]], RANKS[ranks[r]]);
     if (out.full) yield out.take();
   }
   out.text(`]${toolVersion ? `,"version":${quote(toolVersion)}` : ''}}},"results":[`);
-  const results = new ResultWriter(out);
-  const { blockingSet } = verdict;
+  const results = new ResultWriter(out, firstOfRule.length);
+  const { blocks } = verdict;
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
     if (i) out.byte(COMMA);
-    results.write(finding, indexes[i], levelOf(finding, blockingSet.has(finding)));
+    results.write(finding, indexes[i], levelOf(finding, blocks[i] === 1));
     if (out.full) yield out.take();
   }
   out.text(']}]}\n');
@@ -287,11 +347,21 @@ const SEVERITY_NO_FIX_BYTES = Object.fromEntries(RANKS.map((severity) => [severi
  * general path: its text made as a string.
  */
 class ResultWriter {
-  private readonly heads: Buffer[] = []; // by rule index × 3 + level: `{"ruleId":…,"message":{"text":"<id> in `
+  // Heads, `{"ruleId":…,"message":{"text":"<id> in `, one after another in one buffer (thousands of
+  // small Buffers were 4 MB of objects); where each starts and ends, by rule index × 3 + level.
+  private readonly heads = new ByteWriter(1 << 16, 1 << 16);
+  private readonly headStarts: Int32Array;
+  private readonly headEnds: Int32Array;
   private readonly tails = new Map<string, Map<string, Buffer>>(); // by target, then location: `\nTarget: …}}}]}` up to the line
   private readonly uris = new Map<string, string>(); // quoted, per target or package path
 
-  constructor(private readonly out: SarifBytes) {}
+  constructor(
+    private readonly out: SarifBytes,
+    rules: number,
+  ) {
+    this.headStarts = new Int32Array(rules * 3).fill(-1);
+    this.headEnds = new Int32Array(rules * 3);
+  }
 
   write(finding: Finding, ruleIndex: number, level: SarifResult['level']): void {
     if (finding.kind !== 'vulnerability' || !this.vulnerability(finding, ruleIndex, level)) this.out.text(this.general(finding, ruleIndex, level));
@@ -319,10 +389,20 @@ class ResultWriter {
     if (!keepsEnd(installedVersion ?? pkg) || !plain(pkg) || (installedVersion !== undefined && !plain(installedVersion))) return false;
     if (fixedVersion !== undefined && !plain(fixedVersion)) return false;
     const headAt = ruleIndex * 3 + LEVEL_CODE[level];
-    let head = this.heads[headAt];
-    if (head === undefined) {
+    if (this.headStarts[headAt] === -1) {
       if (!plain(finding.id)) return false;
-      head = this.heads[headAt] = Buffer.from(`{"ruleId":${quote(finding.id)},"ruleIndex":${ruleIndex},"level":"${level}","message":{"text":"${finding.id} in `);
+      const { heads } = this;
+      this.headStarts[headAt] = heads.at;
+      heads.text('{"ruleId":');
+      heads.json(finding.id);
+      heads.text(',"ruleIndex":');
+      heads.text(String(ruleIndex));
+      heads.text(',"level":"');
+      heads.text(level);
+      heads.text('","message":{"text":"');
+      heads.text(finding.id);
+      heads.text(' in ');
+      this.headEnds[headAt] = heads.at;
     }
     let byWhere = this.tails.get(target);
     if (byWhere === undefined) this.tails.set(target, (byWhere = new Map()));
@@ -334,7 +414,7 @@ class ResultWriter {
       byWhere.set(where, tail);
     }
     const { out } = this;
-    out.bytes(head);
+    out.copy(this.heads.buffer, this.headStarts[headAt], this.headEnds[headAt]);
     out.text(pkg);
     if (installedVersion !== undefined) {
       out.byte(SPACE);

@@ -78,6 +78,8 @@ describe('SARIF', () => {
       { VulnerabilityID: `CVE-2026-4${i}`, PkgName: text, Severity: 'MEDIUM' },
       { VulnerabilityID: `CVE-${text}`, PkgName: 'pkg', InstalledVersion: '3.0', Severity: 'HIGH', FixedVersion: '3.1' },
       { VulnerabilityID: `CVE-2026-5${i}`, InstalledVersion: '3.0', Severity: 'HIGH', PkgPath: `opt/${text}/x.jar` },
+      { VulnerabilityID: `CVE-2026-6${i}`, PkgName: 'pkg', InstalledVersion: '1.0', Severity: 'LOW', Title: text, PrimaryURL: `https://example.com/${text}` },
+      { VulnerabilityID: `CVE-2026-7${i}`, PkgName: 'pkg', InstalledVersion: '1.0', Severity: 'LOW', Title: `title ${text}`, PrimaryURL: text },
     ]);
     cases.push(parseReport(JSON.stringify(report(...odd.map((text) => ({ target: `image (${text})`, vulnerabilities: tricky })), { target: 'plain', vulnerabilities: tricky }))));
     for (const findings of cases) {
