@@ -16,11 +16,12 @@ import { failureMessage, renderSummary } from './summary.js';
 
 export async function run(): Promise<void> {
   await runMain(main);
-  // Everything is written (outputs, summary and log lines synchronously, SARIF awaited). Ending here
-  // skips what Node does before a natural exit: V8 finishing the incremental marking that a large
-  // report's heap (150 MB at 100,000 findings) had started, a full mark-compact of 5–10 ms for
-  // memory about to be freed anyway (bench/README.md).
-  process.exit();
+  // Outputs and the summary are written synchronously and SARIF was awaited. Ending here, once
+  // stdout has taken every line (a pipe is asynchronous on macOS), skips what Node does before a
+  // natural exit: V8 finishing the incremental marking that a large report's heap (150 MB at
+  // 100,000 findings) had started, a full mark-compact of 5–10 ms for memory about to be freed
+  // anyway (bench/README.md).
+  process.stdout.write('', () => process.exit());
 }
 
 async function main(): Promise<void> {
