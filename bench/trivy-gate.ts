@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { readInputs } from '../actions/trivy-gate/config.js';
 import { localFiles, prepareGate, runGate, type GateFiles } from '../actions/trivy-gate/gate.js';
-import { describeSeries, flag, machineLoad, numberArg, RssProbe, type Measured } from './measure.js';
+import { describeSeries, flag, machineLoad, median, numberArg, RssProbe, type Measured } from './measure.js';
 
 const root = resolve(import.meta.dirname, '..');
 const runs = numberArg('runs', 9);
@@ -112,6 +112,13 @@ async function compareWithFloor(workspace: string, reportPath: string): Promise<
       row('the older build, no SARIF', describeSeries(series['before plain']));
       row('the older build, SARIF written', describeSeries(series['before sarif']));
     }
+    // The floor drifts between rounds on a shared machine; a step against the floor of its own round does less.
+    const perRound = (kind: Kind) => {
+      const ratios = series[kind].map((m, i) => m.wallMs / series.floor[i].wallMs);
+      return `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+    };
+    console.log('');
+    console.log(`wall × the floor of the same round, median: no SARIF ${perRound('plain')}, SARIF ${perRound('sarif')}`);
     console.log('');
     for (const [name, s] of [['floor', floor], ['no SARIF', plain], ['SARIF', sarif]] as const) console.log(`${name}: ${s.text}`);
     if (before) for (const kind of ['before plain', 'before sarif'] as const) console.log(`${kind}: ${describeSeries(series[kind]).text}`);
