@@ -130,9 +130,8 @@ function hashText(hash: number, text: string): number {
  * second Int32Array; within a group, findings are compared field by field. For 100,000 findings
  * that takes 7–9 ms; a Map per target (V8 hashing each ID in C++) took as long but left 5.5 MB of
  * young garbage, enough to cost a scavenge when SARIF is written, and a hash of every identity
- * field took 12 ms (bench/README.md). A group that grows past
- * LONG_CHAIN moves to identity keys, so no report makes this quadratic. Without duplicates, the
- * input array is returned as it is.
+ * field took 12 ms (bench/README.md). A group that grows past LONG_CHAIN moves to identity keys,
+ * so no report makes this quadratic. Without duplicates, the input array is returned as it is.
  */
 export function dedupe(findings: Iterable<Finding>): Finding[] {
   const all = Array.isArray(findings) ? (findings as Finding[]) : [...findings];

@@ -167,8 +167,7 @@ export function findingsOf(report: unknown): Finding[] {
     const vulnerabilities = listAt(result, 'Vulnerabilities', where) as TrivyVulnerability[];
     for (let i = 0; i < vulnerabilities.length; i++) {
       const v = vulnerabilities[i];
-      const id = text(v.VulnerabilityID);
-      if (id === undefined) throw new ReportError(`${where}.Vulnerabilities[${i}] has no VulnerabilityID`);
+      const id = text(v.VulnerabilityID) ?? requireId(undefined, `${where}.Vulnerabilities[${i}]`, 'VulnerabilityID');
       findings[n++] = new VulnerabilityFinding(v, id, target, normalizeSeverity(v.Severity));
     }
     const misconfigurations = listAt(result, 'Misconfigurations', where) as TrivyMisconfiguration[];
